@@ -1,0 +1,37 @@
+# Kefu: `make run` starts everything, `make test` runs the whole suite. Both set up what is missing.
+SHELL := /bin/bash
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test bench lint setup model chromium clean-model lock
+
+setup:  ## create .venv and .venv-rasa when missing or outdated
+	@scripts/bootstrap.sh
+
+model: setup  ## train the Rasa model when domain/, data/ or config.yml changed
+	@.venv/bin/bot train
+
+chromium:  ## Debian's Chromium for the page tests
+	@scripts/ensure-chromium.sh
+
+run: model  ## start Rasa and the app on the embedded defaults (Ctrl-C stops both)
+	@.venv/bin/bot serve
+
+test: model chromium  ## the whole test suite
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: model  ## side-by-side benchmarks
+	.venv/bin/python -m bench
+
+lint: setup
+	.venv/bin/ruff check bot actions tests
+	.venv/bin/ruff format --check bot actions tests
+	.venv/bin/mypy
+
+lock:  ## record the exact versions installed, for reproducible set-ups
+	.venv/bin/pip freeze --exclude-editable | grep -v '^kefu' > requirements/app.lock
+	.venv-rasa/bin/pip freeze --exclude-editable > requirements/rasa.lock
+
+clean-model:
+	rm -rf models

@@ -1,0 +1,75 @@
+"""The app: gateway, pages, staff API and the Rasa action endpoint in one FastAPI process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot import __version__
+from bot.api.errors import BodySizeLimit, install_error_handlers
+from bot.api.routes import actions, chat, health, pages, staff
+from bot.api.routes.chat import STATIC
+from bot.auth.staff import seed_demo_accounts
+from bot.config import Settings, get_settings
+from bot.gateway.rasa_client import RasaClient
+from bot.gateway.service import Gateway
+from bot.services import KnowledgeService, Services, install
+from bot.storage.db import Database, migrate
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings) -> Services:
+    """Open the database (migrated), load texts and knowledge, connect to Rasa."""
+    migrate(settings.db.url)
+    db = Database(settings.db.url, echo=settings.db.echo)
+    seed_demo_accounts(db, settings)
+    texts = Texts.load(settings.knowledge_dir)
+    knowledge = KnowledgeService(settings)
+    knowledge.warm_up()
+    rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_s)
+    return Services(
+        settings=settings,
+        db=db,
+        texts=texts,
+        rasa=rasa,
+        gateway=Gateway(db, rasa, texts),
+        knowledge=knowledge,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app. Heavy start-up work (models, index) runs in the lifespan, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        services = await asyncio.to_thread(build_services, settings)
+        actions.executor()
+        install(services)
+        log.info("kefu app ready on %s", settings.base_url)
+        try:
+            yield
+        finally:
+            install(None)
+            await services.rasa.aclose()
+            services.db.dispose()
+
+    app = FastAPI(
+        title="Kefu",
+        version=__version__,
+        description="Customer-service gateway, web chat, staff API and Rasa action endpoint.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (health, chat, staff, actions, pages):
+        app.include_router(module.router)
+    return app

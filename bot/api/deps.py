@@ -1,0 +1,44 @@
+"""Request dependencies as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+
+from bot.auth.staff import read_token
+from bot.services import Services, current
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_services() -> Services:
+    """The running app's services."""
+    return current()
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+class StaffUserClaims(dict[str, str]):
+    """`{"username", "role"}` of the logged-in staff user."""
+
+
+def require_roles(*roles: str) -> Callable[..., StaffUserClaims]:
+    """A dependency that admits a bearer token of one of `roles` (admin always)."""
+
+    def _check(svc: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> StaffUserClaims:
+        claims = read_token(token, svc.settings) if token else None
+        if claims is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                detail="not authenticated",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if claims["role"] not in (*roles, "admin"):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="role not allowed")
+        return StaffUserClaims(claims)
+
+    return _check

@@ -1,0 +1,161 @@
+"""The web chat surface: Rasa's REST channel convention, the page and its live connection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from bot.api.deps import ServicesDep
+from bot.gateway.types import Inbound
+from bot.services import Services
+from bot.storage import repository as repo
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+STATIC = Path(__file__).resolve().parent.parent.parent / "web" / "static"
+SENDER_PATTERN = r"^[\w\-.:@]{1,128}$"
+
+
+class RestMessage(BaseModel):
+    """Rasa REST channel input: `{"sender", "message", "metadata"?}`."""
+
+    sender: str = Field(pattern=SENDER_PATTERN)
+    message: str
+    metadata: dict[str, Any] | None = None
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message is empty")
+        return value
+
+
+def _check_length(svc: Services, text: str) -> None:
+    limit = svc.settings.max_message_chars
+    if len(text) > limit:
+        raise HTTPException(
+            413,
+            detail={
+                "code": "message_too_long",
+                "message": svc.texts.get("message_too_long", limit=limit),
+                "limit": limit,
+            },
+        )
+
+
+@router.post("/webhooks/rest/webhook", tags=["chat"])
+async def rest_webhook(body: RestMessage, svc: ServicesDep) -> list[dict[str, Any]]:
+    """Send one user message; the bot's messages come back in Rasa's REST shape."""
+    _check_length(svc, body.message)
+    inbound = Inbound(
+        channel="web", sender=body.sender, text=body.message, metadata=body.metadata or {}
+    )
+    turn = await svc.gateway.handle(inbound)
+    return [r.to_rest(body.sender) for r in turn.replies]
+
+
+@router.get("/chat", include_in_schema=False)
+async def chat_page() -> FileResponse:
+    """The web chat page."""
+    return FileResponse(STATIC / "chat.html", media_type="text/html")
+
+
+class WsMessage(BaseModel):
+    """What the page sends over its live connection."""
+
+    type: str = Field(pattern="^message$")
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=64)
+    text: str = Field(max_length=100_000)
+    payload: str | None = Field(None, max_length=2_000)
+
+
+@router.websocket("/ws/chat")
+async def chat_socket(
+    ws: WebSocket,
+    svc: ServicesDep,
+    sender: Annotated[str, Query(pattern=SENDER_PATTERN)],
+) -> None:
+    """The page's live connection: history on connect, then ack / typing / replies."""
+    await ws.accept()
+    await ws.send_json({"type": "history", "messages": await _history(svc, sender)})
+    try:
+        while True:
+            raw = await ws.receive_text()
+            await _on_socket_message(ws, svc, sender, raw)
+    except WebSocketDisconnect:
+        return
+
+
+async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str) -> None:
+    try:
+        msg = WsMessage.model_validate(json.loads(raw))
+    except (json.JSONDecodeError, ValidationError):
+        await ws.send_json(
+            {"type": "error", "code": "invalid_message", "text": svc.texts.get("invalid_message")}
+        )
+        return
+    if not msg.text.strip() and not msg.payload:
+        await ws.send_json(
+            {"type": "error", "code": "empty_message", "text": svc.texts.get("empty_message")}
+        )
+        return
+    limit = svc.settings.max_message_chars
+    if len(msg.text) > limit:
+        await ws.send_json(
+            {
+                "type": "error",
+                "code": "message_too_long",
+                "id": msg.id,
+                "text": svc.texts.get("message_too_long", limit=limit),
+            }
+        )
+        return
+
+    async def acked(_: int) -> None:
+        await ws.send_json({"type": "ack", "id": msg.id})
+        await ws.send_json({"type": "typing", "on": True})
+
+    inbound = Inbound(
+        channel="web", sender=sender, text=msg.text, payload=msg.payload, client_id=msg.id
+    )
+    turn = await svc.gateway.handle(inbound, on_stored=acked)
+    for reply in turn.replies:
+        await ws.send_json(
+            {
+                "type": "bot" if reply.role == "bot" else reply.role,
+                "text": reply.text,
+                "buttons": reply.buttons,
+                "links": reply.public_custom().get("links", []),
+                "reply_to": msg.id,
+            }
+        )
+    await ws.send_json({"type": "typing", "on": False})
+
+
+async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
+    def load() -> list[dict[str, Any]]:
+        with svc.db.session() as s:
+            conv = repo.latest_conversation(s, sender)
+            if conv is None or conv.status == "closed":
+                return []
+            return [
+                {
+                    "role": m.role,
+                    "text": m.text,
+                    "buttons": m.payload.get("buttons") or [],
+                    "links": (m.payload.get("custom") or {}).get("links", []),
+                    "ts": m.created_at.isoformat(),
+                }
+                for m in repo.messages_of(s, conv.id, limit=100)
+            ]
+
+    return await asyncio.to_thread(load)

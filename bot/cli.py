@@ -1,0 +1,100 @@
+"""The `bot` command-line tool."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.config import get_settings
+
+app = typer.Typer(help="Kefu: run the service, train the Rasa model, evaluate the matcher.")
+console = Console(stderr=True)
+
+PAGES = (
+    ("网页聊天 web chat", "/chat"),
+    ("坐席工作台 agent console", "/agent"),
+    ("知识编辑 editor", "/editor"),
+    ("微信回调 WeChat callback", "/wechat"),
+    ("API 文档 API docs", "/docs"),
+    ("健康检查 health", "/healthz"),
+)
+
+
+@app.command()
+def train(force: bool = typer.Option(False, help="Train even if nothing changed.")) -> None:
+    """Train the Rasa model when `domain/`, `data/` or `config.yml` changed."""
+    from bot.runtime.rasa import train_if_changed
+
+    settings = get_settings()
+    started = time.perf_counter()
+    trained = train_if_changed(settings.rasa.model_dir, force=force)
+    if trained:
+        console.print(f"Rasa model trained in {time.perf_counter() - started:.1f} s")
+    else:
+        console.print("Rasa model is up to date")
+
+
+@app.command()
+def serve(
+    rasa: bool = typer.Option(True, help="Also start the Rasa server (off: use KEFU_RASA__URL)."),
+) -> None:
+    """Start Rasa and the app on the configured ports; Ctrl-C stops both."""
+    import uvicorn
+    from urllib.parse import urlsplit
+
+    from bot.api.app import create_app
+    from bot.auth.staff import DEMO_ACCOUNTS
+    from bot.runtime.rasa import RasaServer, model_path, train_if_changed
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    server: RasaServer | None = None
+    if rasa:
+        train_if_changed(settings.rasa.model_dir)
+        rasa_url = urlsplit(settings.rasa.url)
+        server = RasaServer(
+            model=model_path(settings.rasa.model_dir),
+            host=rasa_url.hostname or "127.0.0.1",
+            port=rasa_url.port or 5005,
+            action_url=f"http://{settings.host}:{settings.port}/actions/webhook",
+            log_file=settings.var_dir / "logs" / "rasa.log",
+        )
+        server.start()
+        console.print(f"Rasa server starting on {server.url} (log: {server.log_file})")
+    try:
+        _print_banner(settings.base_url, [(u, u) for u, _, _ in DEMO_ACCOUNTS])
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        if server is not None:
+            console.print("stopping the Rasa server ...")
+            server.stop()
+
+
+def _print_banner(base: str, accounts: list[tuple[str, str]]) -> None:
+    table = Table(title="Kefu is starting", show_header=False)
+    for name, path in PAGES:
+        table.add_row(name, f"{base}{path}")
+    table.add_row("演示账号 demo accounts", ", ".join(f"{u} / {p}" for u, p in accounts))
+    console.print(table)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the app database to the newest schema."""
+    from bot.storage.db import migrate as run_migrate
+
+    run_migrate(get_settings().db.url)
+    console.print("database is up to date")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

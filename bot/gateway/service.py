@@ -1,0 +1,131 @@
+"""The gateway: every channel's messages pass here, are stored, routed and answered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
+from bot.storage import repository as repo
+from bot.storage.db import Database
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+OnStored = Callable[[int], Awaitable[None]]
+
+
+class SenderLocks:
+    """One lock per channel user, so that their messages are answered in order."""
+
+    def __init__(self, max_idle: int = 10_000) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._max_idle = max_idle
+
+    def get(self, key: str) -> asyncio.Lock:
+        """The lock of `key`; idle locks are dropped once there are many."""
+        if len(self._locks) > self._max_idle:
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(key, asyncio.Lock())
+
+
+class Gateway:
+    """Stores every message in and out, and asks Rasa (or later an engineer) for the answer."""
+
+    def __init__(self, db: Database, rasa: RasaClient, texts: Texts) -> None:
+        self.db = db
+        self.rasa = rasa
+        self.texts = texts
+        self.locks = SenderLocks()
+
+    async def handle(self, inbound: Inbound, on_stored: OnStored | None = None) -> Turn:
+        """Store the message, get the answer, store the answer, return it.
+
+        A message re-sent with the same client id is not processed twice: its stored
+        answer is returned again.
+        """
+        async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
+            conv_id, customer_id, msg_id, earlier = await asyncio.to_thread(
+                self._store_inbound, inbound
+            )
+            if on_stored is not None:
+                await on_stored(msg_id)
+            if earlier is not None:
+                return Turn(conv_id, msg_id, earlier, duplicate=True)
+            metadata = {
+                "channel": inbound.channel,
+                "conversation_id": conv_id,
+                "customer_id": customer_id,
+                "client": inbound.metadata,
+            }
+            degraded = False
+            try:
+                raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
+                replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
+            except RasaUnavailable as exc:
+                log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
+                replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
+                degraded = True
+            await asyncio.to_thread(self._store_replies, conv_id, msg_id, replies, degraded)
+            return Turn(conv_id, msg_id, replies, degraded=degraded)
+
+    def _store_inbound(
+        self, inbound: Inbound
+    ) -> tuple[int, int, int, list[Outbound] | None]:
+        with self.db.session() as s:
+            conv = repo.open_conversation(s, inbound.channel, inbound.sender)
+            if inbound.client_id:
+                prior = repo.find_message_by_client_id(s, conv.id, inbound.client_id)
+                if prior is not None:
+                    stored = repo.replies_to(s, conv.id, prior.id)
+                    # Answered before: replay. Not answered (e.g. Rasa was down): answer now.
+                    if stored and prior.status == "answered":
+                        return conv.id, conv.customer_id, prior.id, [_outbound(m) for m in stored]
+                    return conv.id, conv.customer_id, prior.id, None
+            payload: dict[str, Any] = {"metadata": inbound.metadata}
+            if inbound.payload:
+                payload["button_payload"] = inbound.payload
+            msg = repo.add_message(
+                s,
+                conv,
+                direction="in",
+                role="user",
+                text=inbound.text,
+                payload=payload,
+                client_id=inbound.client_id,
+                status="received",
+            )
+            return conv.id, conv.customer_id, msg.id, None
+
+    def _store_replies(
+        self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool
+    ) -> None:
+        from bot.storage.models import Conversation, Message
+
+        with self.db.session() as s:
+            conv = s.get(Conversation, conv_id)
+            assert conv is not None
+            for r in replies:
+                repo.add_message(
+                    s,
+                    conv,
+                    direction="out",
+                    role=r.role,
+                    text=r.text,
+                    payload={"reply_to": msg_id, "buttons": r.buttons, "custom": r.custom},
+                )
+            inbound = s.get(Message, msg_id)
+            assert inbound is not None
+            inbound.status = "unanswered" if degraded else "answered"
+
+
+def _outbound(m: Any) -> Outbound:
+    return Outbound(
+        role=m.role,
+        text=m.text,
+        buttons=list(m.payload.get("buttons") or []),
+        custom=dict(m.payload.get("custom") or {}),
+    )

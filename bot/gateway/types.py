@@ -1,0 +1,92 @@
+"""Messages as the gateway sees them, independent of the channel they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+
+class Button(TypedDict):
+    """A clickable choice under a bot message."""
+
+    title: str  # what the user sees
+    payload: str  # what is sent back when clicked (a text or a Rasa `/intent{...}` payload)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One user message entering the gateway."""
+
+    channel: str
+    sender: str
+    text: str
+    payload: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    client_id: str | None = None
+
+    @property
+    def for_rasa(self) -> str:
+        """What Rasa receives: a button's payload when there is one, else the text."""
+        return self.payload or self.text
+
+
+@dataclass
+class Outbound:
+    """One message to the user (from the bot, an engineer or the system)."""
+
+    role: str
+    text: str | None
+    buttons: list[Button] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_rasa(cls, item: dict[str, Any]) -> Outbound:
+        """Build from one message of Rasa's REST channel output."""
+        buttons = [
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in item.get("buttons") or []
+        ]
+        custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+        return cls(role="bot", text=item.get("text"), buttons=buttons, custom=dict(custom or {}))
+
+    def public_custom(self) -> dict[str, Any]:
+        """The custom payload without Kefu's internal diagnostics (match scores, decisions)."""
+        return {k: v for k, v in self.custom.items() if k != "kefu"}
+
+    def to_rest(self, recipient_id: str) -> dict[str, Any]:
+        """Rasa REST channel shape: `{"recipient_id", "text"?, "buttons"?, "custom"?}`."""
+        out: dict[str, Any] = {"recipient_id": recipient_id}
+        if self.text is not None:
+            out["text"] = self.text
+        if self.buttons:
+            out["buttons"] = list(self.buttons)
+        custom = self.public_custom()
+        if custom:
+            out["custom"] = custom
+        return out
+
+
+def merge_custom_only(messages: list[Outbound]) -> list[Outbound]:
+    """Fold custom-payload-only messages into the message before them.
+
+    Rasa's REST channel emits an action's `utter_message(text=..., custom=...)` as two
+    messages; users should see one.
+    """
+    merged: list[Outbound] = []
+    for m in messages:
+        if merged and m.text is None and not m.buttons and m.custom:
+            merged[-1].custom.update(m.custom)
+        else:
+            merged.append(m)
+    return merged
+
+
+@dataclass
+class Turn:
+    """The outcome of one inbound message."""
+
+    conversation_id: int
+    inbound_id: int
+    replies: list[Outbound]
+    duplicate: bool = False
+    degraded: bool = False

@@ -1,0 +1,156 @@
+"""The searchable index of one knowledge base, and its (incremental) construction."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from bot.knowledge.schema import DictWord, KnowledgeBase
+from bot.matching.dense import DenseRetriever, EmbeddingCache
+from bot.matching.lexical import LexicalRetriever, lexical_terms
+from bot.matching.normalize import Normalizer
+from bot.matching.segment import Segmenter
+from bot.matching.settings import MatchingSettings
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything a query needs, built from one knowledge base; never mutated once live."""
+
+    kb: KnowledgeBase
+    normalizer: Normalizer
+    segmenter: Segmenter
+    lexical: LexicalRetriever
+    dense: DenseRetriever | None
+    starts: np.ndarray  # first phrasing of each question (phrasings grouped by question)
+    qids: list[str]
+    titles: list[str]
+    products: list[frozenset[str]]  # product lines per question; empty = all
+    windows: list[tuple[date | None, date | None]]
+    model_lines: dict[str, str]  # model number (lower case) -> product line
+    model_re: re.Pattern[str] | None
+
+    def terms(self, query: str, tokens: list[str]) -> list[str]:
+        """Lexical terms of a normalized query."""
+        return lexical_terms(query, tokens)
+
+    def boost(
+        self,
+        query: str,
+        products: list[str] | None,
+        tags: set[str] | frozenset[str],
+        amount: float,
+        today: date,
+    ) -> np.ndarray:
+        """Per-question additive adjustment of the fused score.
+
+        Questions outside their validity window get -inf (they cannot be matched). When the
+        customer's product lines are known (given, from ``owner_<line>`` tags, or from a model
+        number in the query), questions that apply to one of them get `amount`.
+        """
+        out = np.zeros(len(self.qids), dtype=np.float32)
+        for i, (start, end) in enumerate(self.windows):
+            if (start and today < start) or (end and today > end):
+                out[i] = -np.inf
+        lines = set(products or ())
+        lines.update(t.removeprefix("owner_") for t in tags if t.startswith("owner_"))
+        if self.model_re is not None:
+            lines.update(self.model_lines[m] for m in self.model_re.findall(query))
+        if lines and amount:
+            for i, own in enumerate(self.products):
+                if not own or own & lines:
+                    out[i] += amount
+        return out
+
+
+def _models(kb: KnowledgeBase) -> dict[str, str]:
+    """Model numbers and their unambiguous prefixes (rg7-2024 -> raptor, rg7 -> raptor)."""
+    full = kb.model_lines()
+    prefixes: dict[str, set[str]] = {}
+    for model, line in full.items():
+        head = model.split("-")[0]
+        if head != model and len(head) >= 3:
+            prefixes.setdefault(head, set()).add(line)
+    out = dict(full)
+    out.update({p: next(iter(ls)) for p, ls in prefixes.items() if len(ls) == 1 and p not in full})
+    return out
+
+
+class IndexBuilder:
+    """Builds `Index` objects, reusing what earlier builds computed.
+
+    Normalized phrasings and their terms are cached by text while the synonyms and the
+    dictionary stay the same; embeddings are cached by normalized text in the shared
+    `EmbeddingCache`. So a rebuild after an edit only processes the edited phrasings.
+
+    Args:
+        settings: matching settings.
+        cache: embedding cache, or None for lexical-only matching.
+    """
+
+    def __init__(self, settings: MatchingSettings, cache: EmbeddingCache | None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self._fingerprint = ""
+        self._normalizer: Normalizer | None = None
+        self._segmenter: Segmenter | None = None
+        self._texts: dict[str, tuple[str, list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load jieba's dictionary and the script converter."""
+        Normalizer([], self.settings.max_query_chars).warm_up()
+        Segmenter([]).warm_up()
+
+    def build(self, kb: KnowledgeBase) -> Index:
+        """Build the index of `kb` (does not touch any live index)."""
+        with self._lock:
+            models = _models(kb)
+            words = list(kb.dictionary) + [DictWord(word=m, freq=2000, tag="nz") for m in models]
+            fingerprint = hashlib.sha1(repr((kb.synonyms, words)).encode()).hexdigest()
+            if fingerprint != self._fingerprint or self._normalizer is None:
+                normalizer = Normalizer(kb.synonyms, self.settings.max_query_chars)
+                normalizer.warm_up()
+                segmenter = Segmenter(words)
+                segmenter.warm_up()
+                self._normalizer, self._segmenter = normalizer, segmenter
+                self._texts, self._fingerprint = {}, fingerprint
+            normalizer, segmenter = self._normalizer, self._segmenter
+            assert segmenter is not None
+            texts: list[str] = []
+            docs: list[list[str]] = []
+            starts: list[int] = []
+            kept: dict[str, tuple[str, list[str]]] = {}
+            for question in kb.questions.values():
+                starts.append(len(texts))
+                for phrasing in question.phrasings:
+                    if phrasing not in self._texts:
+                        norm = normalizer.run(phrasing)["text"]
+                        self._texts[phrasing] = (norm, lexical_terms(norm, segmenter.run(norm)["tokens"]))
+                    norm, terms = kept[phrasing] = self._texts[phrasing]
+                    texts.append(norm)
+                    docs.append(terms)
+            self._texts = kept  # forget phrasings that were edited away
+            lexical = LexicalRetriever(self.settings.bm25_k1, self.settings.bm25_b)
+            lexical.fit(docs)
+            dense = None
+            if self.cache is not None:
+                dense = DenseRetriever(self.cache)
+                dense.fit(texts)
+            alternatives = sorted(models, key=len, reverse=True)
+            model_re = (re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, alternatives))
+                                   + r")(?![a-z0-9])") if alternatives else None)
+            questions = list(kb.questions.values())
+            return Index(
+                kb=kb, normalizer=normalizer, segmenter=segmenter, lexical=lexical, dense=dense,
+                starts=np.array(starts, dtype=np.int64), qids=[q.id for q in questions],
+                titles=[q.title for q in questions],
+                products=[frozenset(q.products) for q in questions],
+                windows=[(q.valid_from, q.valid_until) for q in questions],
+                model_lines=models, model_re=model_re,
+            )

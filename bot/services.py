@@ -1,0 +1,87 @@
+"""The app's long-lived services, built once at start-up and shared by the routes and actions.
+
+Rasa custom actions run inside the app process (the action endpoint is a route of the app), so
+they reach the live knowledge base and matcher through `current()`, not through globals of
+their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from bot.gateway.rasa_client import RasaClient
+from bot.gateway.service import Gateway
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.schema import KnowledgeBase
+from bot.matching.pipeline import Matcher
+from bot.storage.db import Database
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeService:
+    """The live knowledge base and its matcher; `publish` swaps in a new base at once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.matcher = Matcher(settings.matching)
+        self._kb: KnowledgeBase | None = None
+        self._publish_lock = threading.Lock()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base that is live now."""
+        if self._kb is None:
+            raise RuntimeError("knowledge base not loaded: call warm_up() first")
+        return self._kb
+
+    def warm_up(self, path: Path | None = None) -> None:
+        """Load the encoder and the knowledge files, and build the first index."""
+        started = time.perf_counter()
+        self.matcher.warm_up()
+        self.publish(load_knowledge(path or self.settings.knowledge_dir))
+        log.info(
+            "knowledge base live: %d questions in %.1f s",
+            len(self.kb.questions),
+            time.perf_counter() - started,
+        )
+
+    def publish(self, kb: KnowledgeBase) -> None:
+        """Make `kb` live. If the index build fails, the old base keeps serving."""
+        with self._publish_lock:
+            self.matcher.build(kb)
+            self._kb = kb
+
+
+@dataclass
+class Services:
+    """Everything a request handler or an action needs."""
+
+    settings: Settings
+    db: Database
+    texts: Texts
+    rasa: RasaClient
+    gateway: Gateway
+    knowledge: KnowledgeService
+
+
+_current: Services | None = None
+
+
+def install(services: Services | None) -> None:
+    """Make `services` the process-wide services (None on shutdown)."""
+    global _current
+    _current = services
+
+
+def current() -> Services:
+    """The services of the running app."""
+    if _current is None:
+        raise RuntimeError("the app is not started")
+    return _current
