@@ -21,8 +21,9 @@ run: model  ## start Rasa and the app on the embedded defaults (Ctrl-C stops bot
 test: model chromium  ## the whole test suite
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
-bench: model  ## side-by-side benchmarks
+bench: model  ## side-by-side benchmarks (matcher vs Rasa FAQ vs lexical) and the round trip
 	.venv/bin/python -m bench
+	.venv/bin/python -m bench.roundtrip -n 100
 
 lint: setup
 	.venv/bin/ruff check bot actions tests

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+
+from bot.runtime.stack import LocalStack as LiveStack
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -21,13 +17,6 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("KEFU_TEST_PG_ADMIN", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -88,84 +77,19 @@ def rasa_model() -> Path:
     return model_path(model_dir)
 
 
-@dataclass
-class LiveStack:
-    """The real Rasa server and the real app, each on a free loopback port."""
-
-    url: str
-    db_url: str
-    rasa: object  # bot.runtime.rasa.RasaServer
-    app: subprocess.Popen[bytes]
-    log_dir: Path
-
-    def stop_rasa(self) -> None:
-        """Stop the Rasa server (to test the degraded path)."""
-        self.rasa.stop()  # type: ignore[attr-defined]
-
-    def start_rasa(self) -> None:
-        """Start the Rasa server again and wait until it answers."""
-        self.rasa.start()  # type: ignore[attr-defined]
-        self.rasa.wait_ready()  # type: ignore[attr-defined]
-
-
-def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float) -> None:
-    """Wait until `url` answers 2xx, failing early if the process died."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 300:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout_s} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory, rasa_model: Path) -> Iterator[LiveStack]:
-    """Start Rasa and the app (`bot serve --no-rasa`) for the whole session."""
-    from bot.runtime.rasa import RasaServer
+    """The real Rasa server and the real app (`bot serve --no-rasa`) for the whole session.
 
-    work = tmp_path_factory.mktemp("stack")
-    app_port, rasa_port = free_port(), free_port()
-    rasa = RasaServer(
-        model=rasa_model,
-        port=rasa_port,
-        action_url=f"http://127.0.0.1:{app_port}/actions/webhook",
-        log_file=work / "rasa.log",
-    )
-    rasa.start()
-    db_url = f"sqlite:///{work / 'kefu.db'}"
-    env = dict(
-        os.environ,
-        KEFU_PORT=str(app_port),
-        KEFU_RASA__URL=rasa.url,
-        KEFU_DB__URL=db_url,
-        KEFU_VAR_DIR=str(work / "var"),
-    )
-    app_log = work / "app.log"
-    with app_log.open("wb") as out:
-        app = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--no-rasa"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{app_port}"
+    The returned stack has `url`, `db_url`, and `stop_rasa()` / `start_rasa()` for the
+    degraded-path tests.
+    """
+    stack = LiveStack(rasa_model, tmp_path_factory.mktemp("stack"))
     try:
-        wait_http(f"{url}/healthz", app, app_log, timeout_s=300)
-        rasa.wait_ready()
-        yield LiveStack(url=url, db_url=db_url, rasa=rasa, app=app, log_dir=work)
+        stack.start()
+        yield stack
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            app.kill()
-        rasa.stop()
+        stack.stop()
 
 
 @pytest.fixture
