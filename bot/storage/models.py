@@ -110,3 +110,16 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnswerFeedback(Base):
+    """A thumbs up or down from the chat page on one bot answer."""
+
+    __tablename__ = "answer_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    question_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    value: Mapped[str] = mapped_column(String(8))  # up | down
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ChannelIdentity, Conversation, Customer, Message, utcnow
+from bot.storage.models import (
+    AnswerFeedback,
+    ChannelIdentity,
+    Conversation,
+    Customer,
+    Message,
+    utcnow,
+)
 
 
 def identity_customer(session: Session, channel: str, sender: str) -> Customer:
@@ -111,3 +118,24 @@ def messages_of(session: Session, conversation_id: int, limit: int = 500) -> lis
         .limit(limit)
     )
     return list(reversed(list(rows)))
+
+
+def record_feedback(
+    session: Session, conv: Conversation, ref: str | None, value: str
+) -> AnswerFeedback:
+    """Store a thumbs up/down on the bot answer to the user's message `ref` (its client id)."""
+    answer: Message | None = None
+    if ref:
+        inbound = find_message_by_client_id(session, conv.id, ref)
+        replies = replies_to(session, conv.id, inbound.id) if inbound is not None else []
+        answer = replies[0] if replies else None
+    diagnostics = ((answer.payload.get("custom") or {}).get("kefu") or {}) if answer else {}
+    feedback = AnswerFeedback(
+        conversation_id=conv.id,
+        message_id=answer.id if answer else None,
+        question_id=diagnostics.get("question_id"),
+        value=value,
+    )
+    session.add(feedback)
+    session.flush()
+    return feedback

@@ -95,9 +95,21 @@ async def chat_socket(
         return
 
 
+class WsFeedback(BaseModel):
+    """A thumbs up/down on a bot answer; `ref` is the client id of the user's message."""
+
+    type: str = Field(pattern="^feedback$")
+    ref: str | None = Field(None, max_length=64)
+    value: str = Field(pattern="^(up|down)$")
+
+
 async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str) -> None:
     try:
-        msg = WsMessage.model_validate(json.loads(raw))
+        data = json.loads(raw)
+        if isinstance(data, dict) and data.get("type") == "feedback":
+            await _on_feedback(svc, sender, WsFeedback.model_validate(data))
+            return
+        msg = WsMessage.model_validate(data)
     except (json.JSONDecodeError, ValidationError):
         await ws.send_json(
             {"type": "error", "code": "invalid_message", "text": svc.texts.get("invalid_message")}
@@ -139,6 +151,15 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
             }
         )
     await ws.send_json({"type": "typing", "on": False})
+
+
+async def _on_feedback(svc: Services, sender: str, feedback: WsFeedback) -> None:
+    def store() -> None:
+        with svc.db.session() as s:
+            conv = repo.open_conversation(s, "web", sender)
+            repo.record_feedback(s, conv, feedback.ref, feedback.value)
+
+    await asyncio.to_thread(store)
 
 
 async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
