@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import get_settings
+from bot.matching.cli import eval_command
 
 app = typer.Typer(help="Kefu: run the service, train the Rasa model, evaluate the matcher.")
 console = Console(stderr=True)
@@ -43,8 +44,9 @@ def serve(
     rasa: bool = typer.Option(True, help="Also start the Rasa server (off: use KEFU_RASA__URL)."),
 ) -> None:
     """Start Rasa and the app on the configured ports; Ctrl-C stops both."""
-    import uvicorn
     from urllib.parse import urlsplit
+
+    import uvicorn
 
     from bot.api.app import create_app
     from bot.auth.staff import DEMO_ACCOUNTS
@@ -89,6 +91,9 @@ def migrate() -> None:
 
     run_migrate(get_settings().db.url)
     console.print("database is up to date")
+
+
+app.command("eval")(eval_command)
 
 
 def main() -> None:

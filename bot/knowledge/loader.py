@@ -52,8 +52,14 @@ def _load_dir(root: Path) -> KnowledgeBase:
     for file in files:
         for question, qline, rel in _load_category(file, root, context, issues):
             if question.id in questions:
-                issues.append(Issue(rel, qline, "id", f"duplicate id {question.id!r}, first "
-                                    f"defined at {where[question.id]}"))
+                issues.append(
+                    Issue(
+                        rel,
+                        qline,
+                        "id",
+                        f"duplicate id {question.id!r}, first defined at {where[question.id]}",
+                    )
+                )
                 continue
             questions[question.id] = question
             where[question.id] = f"{rel}:{qline}"
@@ -63,8 +69,13 @@ def _load_dir(root: Path) -> KnowledgeBase:
     dictionary = _load_dictionary(root / "dictionary.txt", root, issues)
     if issues:
         raise KnowledgeError(issues)
-    return KnowledgeBase(questions=questions, catalog=catalog or {}, synonyms=synonyms,
-                         dictionary=dictionary, warnings=_overlaps(questions))
+    return KnowledgeBase(
+        questions=questions,
+        catalog=catalog or {},
+        synonyms=synonyms,
+        dictionary=dictionary,
+        warnings=_overlaps(questions),
+    )
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -114,8 +125,9 @@ def _load_category(
             issues.append(Issue(rel, doc.line(base), field_path(base), "must be a mapping"))
             continue
         try:
-            question = StandardQuestion.model_validate({**item, "category": category},
-                                                       context=context)
+            question = StandardQuestion.model_validate(
+                {**item, "category": category}, context=context
+            )
         except ValidationError as err:
             issues.extend(_issues_from(err, doc, base, item.get("id")))
             continue
@@ -123,7 +135,9 @@ def _load_category(
     return out
 
 
-def _issues_from(err: ValidationError, doc: YamlDoc, base: tuple[Any, ...], qid: Any) -> list[Issue]:
+def _issues_from(
+    err: ValidationError, doc: YamlDoc, base: tuple[Any, ...], qid: Any
+) -> list[Issue]:
     found = []
     for e in err.errors():
         loc = base + tuple(e["loc"])
@@ -150,16 +164,26 @@ def _load_synonyms(file: Path, root: Path, issues: list[Issue]) -> list[list[str
         loc = ("groups", i)
         phrases = raw.split("=") if isinstance(raw, str) else raw
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            issues.append(Issue(doc.file, doc.line(loc), field_path(loc), "must be 'a = b = c' or a list"))
+            issues.append(
+                Issue(doc.file, doc.line(loc), field_path(loc), "must be 'a = b = c' or a list")
+            )
             continue
         phrases = [p.strip().lower() for p in phrases if p.strip()]
         if len(phrases) < 2:
-            issues.append(Issue(doc.file, doc.line(loc), field_path(loc), "needs at least 2 phrases"))
+            issues.append(
+                Issue(doc.file, doc.line(loc), field_path(loc), "needs at least 2 phrases")
+            )
             continue
         for phrase in phrases:
             if phrase in owner:
-                issues.append(Issue(doc.file, doc.line(loc), field_path(loc),
-                                    f"{phrase!r} is already in group {owner[phrase]}"))
+                issues.append(
+                    Issue(
+                        doc.file,
+                        doc.line(loc),
+                        field_path(loc),
+                        f"{phrase!r} is already in group {owner[phrase]}",
+                    )
+                )
             owner[phrase] = i
         groups.append(phrases)
     return groups
@@ -216,15 +240,23 @@ def _load_jsonl(file: Path) -> KnowledgeBase:
         if not isinstance(row, dict):
             issues.append(Issue(name, n, "", "each line must be a JSON object"))
             continue
-        data = {"id": row.get("id"), "title": row.get("question"), "similar": row.get("similar") or [],
-                "answer": row.get("answer"), "category": row.get("category") or ""}
+        data = {
+            "id": row.get("id"),
+            "title": row.get("question"),
+            "similar": row.get("similar") or [],
+            "answer": row.get("answer"),
+            "category": row.get("category") or "",
+        }
         try:
             question = StandardQuestion.model_validate(data, context={"strict": False})
         except ValidationError as err:
             for e in err.errors():
                 loc = ["question" if x == "title" else x for x in e["loc"]]
-                issues.append(Issue(name, n, field_path(tuple(loc)),
-                                    str(e["msg"]).removeprefix("Value error, ")))
+                issues.append(
+                    Issue(
+                        name, n, field_path(tuple(loc)), str(e["msg"]).removeprefix("Value error, ")
+                    )
+                )
             continue
         if question.id in questions:
             issues.append(Issue(name, n, "id", f"duplicate id {question.id!r}"))

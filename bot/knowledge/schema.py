@@ -222,7 +222,7 @@ class KnowledgeBase(BaseModel):
         return set((self.catalog.get("product_lines") or {}).keys())
 
     def model_lines(self) -> dict[str, str]:
-        """Model numbers (lower case) mapped to their product-line id, e.g. ``rg7-2024 -> raptor``."""
+        """Model numbers (lower case) mapped to their product line, e.g. ``rg7-2024 -> raptor``."""
         out: dict[str, str] = {}
         for line_id, line in (self.catalog.get("product_lines") or {}).items():
             for series in (line or {}).get("series") or []:

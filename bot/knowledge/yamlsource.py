@@ -76,8 +76,11 @@ def _walk(node: yaml.Node, loc: Loc, doc: YamlDoc, issues: list[Issue]) -> None:
             child = (*loc, key)
             if key in seen:
                 # PyYAML keeps the last duplicate silently; an editor would lose text.
-                issues.append(Issue(doc.file, key_node.start_mark.line + 1, field_path(child),
-                                    "duplicate key"))
+                issues.append(
+                    Issue(
+                        doc.file, key_node.start_mark.line + 1, field_path(child), "duplicate key"
+                    )
+                )
             seen.add(key)
             # A field's line is the line of its key, not of its (maybe next-line) value.
             doc.lines[child] = key_node.start_mark.line + 1

@@ -64,8 +64,15 @@ class Decider:
             return {"decision": "none", "choices": []}
         best = scores[0]
         runner_up = scores[1] if len(scores) > 1 else 0.0
-        if not truncated and best >= self.answer_threshold and best - runner_up >= self.answer_margin:
+        if (
+            not truncated
+            and best >= self.answer_threshold
+            and best - runner_up >= self.answer_margin
+        ):
             return {"decision": "answer", "choices": [0]}
-        close = [i for i, s in enumerate(scores[: self.clarify_max])
-                 if s >= self.clarify_threshold and best - s <= self.clarify_gap]
+        close = [
+            i
+            for i, s in enumerate(scores[: self.clarify_max])
+            if s >= self.clarify_threshold and best - s <= self.clarify_gap
+        ]
         return {"decision": "clarify", "choices": close}

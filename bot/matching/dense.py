@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import TypedDict
 
 import numpy as np
 
 from bot.matching.encoders import Encoder
+
+log = logging.getLogger(__name__)
 
 
 class DenseOutput(TypedDict):
@@ -25,11 +30,56 @@ class EmbeddingCache:
         max_items: least recently used entries beyond this are dropped.
     """
 
-    def __init__(self, encoder: Encoder, max_items: int = 50_000) -> None:
+    def __init__(
+        self, encoder: Encoder, max_items: int = 50_000, directory: Path | None = None
+    ) -> None:
         self.encoder = encoder
         self.max_items = max_items
+        self.directory = directory
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._dirty = False
+        self._loaded = False
+
+    @property
+    def path(self) -> Path | None:
+        """The file this cache persists to, one per encoder."""
+        if self.directory is None:
+            return None
+        return self.directory / (re.sub(r"[^A-Za-z0-9_.-]+", "_", self.encoder.name) + ".npz")
+
+    def load(self) -> None:
+        """Read the persisted embeddings once (a missing or unreadable file is ignored)."""
+        path = self.path
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            if path is None or not path.exists():
+                return
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    for text, vec in zip(data["texts"].tolist(), data["vectors"], strict=True):
+                        self._items.setdefault(str(text), vec)
+            except (OSError, ValueError, KeyError) as err:  # a cache never blocks serving
+                log.warning("ignoring embedding cache %s: %s", path, err)
+
+    def save(self) -> None:
+        """Persist the embeddings if new ones were computed since the last save."""
+        path = self.path
+        if path is None or not self._dirty:
+            return
+        with self._lock:
+            texts = np.array(list(self._items.keys()), dtype=str)
+            vectors = np.stack(list(self._items.values())) if self._items else np.zeros((0, 0))
+            self._dirty = False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, texts=texts, vectors=vectors.astype(np.float32))
+            tmp.replace(path)  # readers never see a half-written file
+        except OSError as err:
+            log.warning("cannot write embedding cache %s: %s", path, err)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`, encoding only the ones not seen before."""
@@ -40,6 +90,7 @@ class EmbeddingCache:
             if fresh is not None:
                 for text, vec in zip(missing, fresh, strict=True):
                     self._items[text] = vec
+                self._dirty = True
             vectors = []
             for text in texts:
                 vectors.append(self._items[text])
@@ -63,11 +114,13 @@ class DenseRetriever:
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 
     def warm_up(self) -> None:
-        """Load the encoder."""
+        """Load the encoder and the persisted embeddings."""
         self.cache.encoder.warm_up()
+        self.cache.load()
 
     def fit(self, texts: list[str]) -> None:
         """Index texts (normalized phrasings)."""
+        self.cache.load()
         self._matrix = self.cache.encode(texts)
 
     def run(self, text: str) -> DenseOutput:

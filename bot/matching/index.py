@@ -12,6 +12,7 @@ import numpy as np
 
 from bot.knowledge.schema import DictWord, KnowledgeBase
 from bot.matching.dense import DenseRetriever, EmbeddingCache
+from bot.matching.fuse import group_layout
 from bot.matching.lexical import LexicalRetriever, lexical_terms
 from bot.matching.normalize import Normalizer
 from bot.matching.segment import Segmenter
@@ -27,7 +28,7 @@ class Index:
     segmenter: Segmenter
     lexical: LexicalRetriever
     dense: DenseRetriever | None
-    starts: np.ndarray  # first phrasing of each question (phrasings grouped by question)
+    layout: np.ndarray  # phrasings of each question, see `fuse.group_layout`
     qids: list[str]
     titles: list[str]
     products: list[frozenset[str]]  # product lines per question; empty = all
@@ -113,28 +114,37 @@ class IndexBuilder:
             models = _models(kb)
             words = list(kb.dictionary) + [DictWord(word=m, freq=2000, tag="nz") for m in models]
             fingerprint = hashlib.sha1(repr((kb.synonyms, words)).encode()).hexdigest()
-            if fingerprint != self._fingerprint or self._normalizer is None:
+            normalizer, segmenter = self._normalizer, self._segmenter
+            if fingerprint != self._fingerprint or normalizer is None or segmenter is None:
+                # New synonyms or words change how every phrasing reads: start afresh.
                 normalizer = Normalizer(kb.synonyms, self.settings.max_query_chars)
                 normalizer.warm_up()
                 segmenter = Segmenter(words)
                 segmenter.warm_up()
                 self._normalizer, self._segmenter = normalizer, segmenter
                 self._texts, self._fingerprint = {}, fingerprint
-            normalizer, segmenter = self._normalizer, self._segmenter
-            assert segmenter is not None
             texts: list[str] = []
-            docs: list[list[str]] = []
+            docs: list[list[str]] = []  # one lexical document per question
             starts: list[int] = []
             kept: dict[str, tuple[str, list[str]]] = {}
             for question in kb.questions.values():
                 starts.append(len(texts))
+                doc: list[str] = []
+                # Keywords are not indexed: added to the lexical document they cost 1.5 points
+                # of top-1 on the tune set (they are fragments shared by neighbouring questions).
                 for phrasing in question.phrasings:
                     if phrasing not in self._texts:
                         norm = normalizer.run(phrasing)["text"]
-                        self._texts[phrasing] = (norm, lexical_terms(norm, segmenter.run(norm)["tokens"]))
+                        self._texts[phrasing] = (
+                            norm,
+                            lexical_terms(norm, segmenter.run(norm)["tokens"]),
+                        )
                     norm, terms = kept[phrasing] = self._texts[phrasing]
                     texts.append(norm)
-                    docs.append(terms)
+                    doc.extend(terms)
+                # A question is one lexical document: all its phrasings together say which
+                # words users use for it (top-1 0.36 vs 0.21 for the best single phrasing).
+                docs.append(doc)
             self._texts = kept  # forget phrasings that were edited away
             lexical = LexicalRetriever(self.settings.bm25_k1, self.settings.bm25_b)
             lexical.fit(docs)
@@ -143,14 +153,25 @@ class IndexBuilder:
                 dense = DenseRetriever(self.cache)
                 dense.fit(texts)
             alternatives = sorted(models, key=len, reverse=True)
-            model_re = (re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, alternatives))
-                                   + r")(?![a-z0-9])") if alternatives else None)
+            model_re = (
+                re.compile(
+                    r"(?<![a-z0-9])(" + "|".join(map(re.escape, alternatives)) + r")(?![a-z0-9])"
+                )
+                if alternatives
+                else None
+            )
             questions = list(kb.questions.values())
             return Index(
-                kb=kb, normalizer=normalizer, segmenter=segmenter, lexical=lexical, dense=dense,
-                starts=np.array(starts, dtype=np.int64), qids=[q.id for q in questions],
+                kb=kb,
+                normalizer=normalizer,
+                segmenter=segmenter,
+                lexical=lexical,
+                dense=dense,
+                layout=group_layout(np.array(starts, dtype=np.int64), len(texts)),
+                qids=[q.id for q in questions],
                 titles=[q.title for q in questions],
                 products=[frozenset(q.products) for q in questions],
                 windows=[(q.valid_from, q.valid_until) for q in questions],
-                model_lines=models, model_re=model_re,
+                model_lines=models,
+                model_re=model_re,
             )

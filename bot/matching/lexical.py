@@ -17,7 +17,7 @@ _UNIT_RE = re.compile(r"[a-z0-9]+(?:[-._+][a-z0-9]+)*|\S")
 class LexicalOutput(TypedDict):
     """Output of `LexicalRetriever.run`."""
 
-    scores: np.ndarray  # per indexed phrasing, in [0, 1]: BM25 / the query's ideal BM25
+    scores: np.ndarray  # per indexed document, in [0, 1]: BM25 / the query's ideal BM25
 
 
 def lexical_terms(text: str, tokens: list[str]) -> list[str]:
@@ -67,7 +67,7 @@ class LexicalRetriever:
         """Nothing heavy to load; present for the stage interface."""
 
     def fit(self, docs: list[list[str]]) -> None:
-        """Index documents (one list of terms per phrasing)."""
+        """Index documents (one list of terms each)."""
         vocab: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -83,24 +83,24 @@ class LexicalRetriever:
         self._avgdl = float(lengths.mean()) if len(docs) else 1.0
         r = np.array(rows, dtype=np.int64)
         c = np.array(cols, dtype=np.int64)
-        tf = np.array(tfs, dtype=np.float32)
+        tf_arr = np.array(tfs, dtype=np.float32)
         df = np.bincount(c, minlength=len(vocab)).astype(np.float32)
         idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = self.k1 * (1 - self.b + self.b * lengths[r] / self._avgdl)
-        data = idf[c] * tf * (self.k1 + 1) / (tf + norm)
+        data = idf[c] * tf_arr * (self.k1 + 1) / (tf_arr + norm)
         self._weights = sparse.csc_matrix((data, (r, c)), shape=(len(docs), len(vocab)))
         self._vocab = vocab
         self._idf = idf
         self._max_idf = math.log1p((n_docs + 0.5) / 0.5)
 
     def run(self, terms: list[str]) -> LexicalOutput:
-        """Score every indexed phrasing against the query terms.
+        """Score every indexed document against the query terms.
 
         Args:
             terms: the query's terms (see `lexical_terms`).
 
         Returns:
-            Normalized BM25 score per phrasing.
+            Normalized BM25 score per document.
         """
         if self._weights is None:
             raise RuntimeError("LexicalRetriever.fit() was not called")
@@ -109,10 +109,13 @@ class LexicalRetriever:
         if not unique:
             return {"scores": np.zeros(n_docs, dtype=np.float32)}
         known = [self._vocab[t] for t in unique if t in self._vocab]
-        idfs = [float(self._idf[self._vocab[t]]) if t in self._vocab else self._max_idf
-                for t in unique]
+        idfs = [
+            float(self._idf[self._vocab[t]]) if t in self._vocab else self._max_idf for t in unique
+        ]
         # The query against itself: every term once, in a document of the query's length.
-        saturation = (self.k1 + 1) / (1 + self.k1 * (1 - self.b + self.b * len(terms) / self._avgdl))
+        saturation = (self.k1 + 1) / (
+            1 + self.k1 * (1 - self.b + self.b * len(terms) / self._avgdl)
+        )
         ideal = sum(idfs) * saturation
         if not known or ideal <= 0:
             return {"scores": np.zeros(n_docs, dtype=np.float32)}

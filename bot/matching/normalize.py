@@ -12,9 +12,29 @@ _CONVERTER: Any = None  # opencc converter, shared: its tables are read-only and
 
 # Fillers carry no meaning for matching. Multi-character ones go anywhere; one-character modal
 # particles only at the end of a clause, where they cannot be part of a content word.
-_FILLERS = ("请问一下", "请问", "问一下", "问下", "你好", "您好", "哈喽", "在吗", "在不在",
-            "麻烦你", "麻烦您", "麻烦", "谢谢你", "谢谢您", "谢谢", "多谢", "那个", "就是说",
-            "客服", "亲亲", "小星")
+_FILLERS = (
+    "请问一下",
+    "请问",
+    "问一下",
+    "问下",
+    "你好",
+    "您好",
+    "哈喽",
+    "在吗",
+    "在不在",
+    "麻烦你",
+    "麻烦您",
+    "麻烦",
+    "谢谢你",
+    "谢谢您",
+    "谢谢",
+    "多谢",
+    "那个",
+    "就是说",
+    "客服",
+    "亲亲",
+    "小星",
+)
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, _FILLERS), key=len, reverse=True)))
 _PARTICLE_RE = re.compile(r"[呢啊吧呀哈嘛哦噢啦咯嗯哇吗]+(?=\s|$)")
 _LEADING_RE = re.compile(r"^(?:[嗯啊哦额呃诶唉亲]|就是)+")
@@ -62,10 +82,12 @@ def base_normalize(text: str) -> str:
     n = len(text)
     for i, ch in enumerate(text):
         cat = unicodedata.category(ch)
-        if cat[0] in "LN":
-            out.append(ch)
-        elif ch in _JOINERS and 0 < i < n - 1 and _is_ascii_alnum(text[i - 1]) and (
-            _is_ascii_alnum(text[i + 1])
+        if (
+            cat[0] in "LN"
+            or ch in _JOINERS
+            and 0 < i < n - 1
+            and _is_ascii_alnum(text[i - 1])
+            and (_is_ascii_alnum(text[i + 1]))
         ):
             out.append(ch)
         elif cat[0] == "M" or cat == "Cf":
@@ -73,6 +95,16 @@ def base_normalize(text: str) -> str:
         else:
             out.append(" ")
     return _SPACE_RE.sub(" ", "".join(out)).strip()
+
+
+def _bounded(phrase: str) -> str:
+    # An ASCII word must not match inside a longer one (win in twin), digits may follow (win11).
+    out = re.escape(phrase)
+    if phrase[0].isascii() and phrase[0].isalpha():
+        out = "(?<![a-z])" + out
+    if phrase[-1].isascii() and phrase[-1].isalpha():
+        out += "(?![a-z])"
+    return out
 
 
 class Normalizer:
@@ -98,13 +130,17 @@ class Normalizer:
         canon: dict[str, str] = {}
         for group in self.synonyms:
             forms = [base_normalize(p) for p in group]
-            for form in forms[1:]:
-                if form and form != forms[0]:
-                    canon[form] = forms[0]
+            for form in forms:
+                # Canonical forms map to themselves so that "windows" is not read as
+                # "win" + "dows" by the group that maps win -> windows.
+                if form:
+                    canon.setdefault(form, forms[0])
         self._canon = canon
         # Longest first, so 按电源键没反应 wins over 没反应.
         alternatives = sorted(canon, key=len, reverse=True)
-        self._syn_re = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        self._syn_re = (
+            re.compile("|".join(_bounded(a) for a in alternatives)) if alternatives else None
+        )
         self._ready = True
 
     def run(self, text: str) -> NormalizeOutput:

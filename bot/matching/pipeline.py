@@ -59,12 +59,15 @@ class Matcher:
     def __init__(self, settings: MatchingSettings | None = None) -> None:
         self.settings = settings or MatchingSettings()
         s = self.settings
-        encoder = get_encoder(s.encoder, s.encoder_device, s.query_prefix)
-        self._cache = EmbeddingCache(encoder, s.embedding_cache_size) if encoder else None
+        encoder = get_encoder(s.encoder, s.encoder_device, s.query_prefix, s.encoder_threads)
+        self._cache = (
+            EmbeddingCache(encoder, s.embedding_cache_size, s.cache_dir) if encoder else None
+        )
         self._builder = IndexBuilder(s, self._cache)
-        self.fuser = Fuser(s.lexical_weight, s.dense_weight, s.dense_floor)
-        self.decider = Decider(s.answer_threshold, s.answer_margin, s.clarify_threshold,
-                               s.clarify_gap, s.clarify_max)
+        self.fuser = Fuser(s.lexical_weight, s.dense_weight, s.dense_floor, s.dense_top_n)
+        self.decider = Decider(
+            s.answer_threshold, s.answer_margin, s.clarify_threshold, s.clarify_gap, s.clarify_max
+        )
         self._index: Index | None = None
         self._build_lock = threading.Lock()
         self.last_build_s = 0.0
@@ -99,6 +102,8 @@ class Matcher:
             index = self._builder.build(kb)
             self._index = index  # one reference assignment: readers see old or new, whole
             self.last_build_s = time.perf_counter() - started
+            if self._cache is not None:
+                self._cache.save()  # after the swap: persisting is not on the edit-to-live path
 
     def match(
         self,
@@ -140,10 +145,13 @@ class Matcher:
         t4 = time.perf_counter()
         timings["dense"] = (t4 - t3) * 1000
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
-        fused = self.fuser.run(lexical, dense, index.starts, boost)["scores"]
+        fused = self.fuser.run(lexical, dense, index.layout, boost)["scores"]
         top = np.argsort(-fused)[: self.settings.top_k]
-        ranking = [Candidate(index.qids[i], index.titles[i], round(float(fused[i]), 4))
-                   for i in top if np.isfinite(fused[i])]
+        ranking = [
+            Candidate(index.qids[i], index.titles[i], round(float(fused[i]), 4))
+            for i in top
+            if np.isfinite(fused[i])
+        ]
         decided = self.decider.run([c.score for c in ranking], norm["truncated"])
         t5 = time.perf_counter()
         timings["fuse_decide"] = (t5 - t4) * 1000

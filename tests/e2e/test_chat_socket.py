@@ -82,3 +82,26 @@ class TestChatSocket:
     def test_run_invalid_sender_is_refused(self, live_stack: LiveStack) -> None:
         with pytest.raises(Exception), connect(ws_url(live_stack, "bad sender")) as ws:
             ws.recv(timeout=5)
+
+
+def test_run_feedback_is_stored_against_the_answered_question(
+    live_stack: LiveStack, sender: str
+) -> None:
+    from sqlalchemy import create_engine, select
+
+    from bot.storage.models import AnswerFeedback
+
+    with connect(ws_url(live_stack, sender)) as ws:
+        ws.recv(timeout=10)
+        ws.send(json.dumps({"type": "message", "id": "q1", "text": "电脑连不上wifi怎么办"}))
+        until_typing_off(ws)
+        ws.send(json.dumps({"type": "feedback", "id": "f1", "ref": "q1", "value": "down"}))
+        ws.send(json.dumps({"type": "message", "id": "q2", "text": "谢谢"}))
+        until_typing_off(ws)  # the feedback frame was taken before this turn
+    stored = stored_messages(live_stack.db_url, sender)
+    diagnostics = stored[1]["payload"]["custom"]["kefu"]
+    engine = create_engine(live_stack.db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(AnswerFeedback.value, AnswerFeedback.question_id)).all()
+    engine.dispose()
+    assert ("down", diagnostics["question_id"]) in [tuple(r) for r in rows]

@@ -1,0 +1,128 @@
+"""The matcher on the shipped knowledge base: decisions, boosts, bad input."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.knowledge.schema import KnowledgeBase
+from bot.matching.pipeline import Matcher
+from bot.matching.settings import MatchingSettings
+
+from .conftest import find, small_kb
+
+
+class TestDecisions:
+    @pytest.mark.parametrize(
+        ("text", "words"),
+        [
+            ("笔记本按电源键没反应 开不了机", ("笔记本", "开不了机")),
+            ("发票丢了怎么办", ("发票", "丢")),
+            ("電腦藍屏了！！", ("蓝屏",)),
+            ("寄修要运费吗", ("寄修", "运费")),
+            ("怎么查物流", ("物流",)),
+        ],
+    )
+    def test_run_answers(
+        self, matcher: Matcher, shipped_kb: KnowledgeBase, text: str, words: tuple[str, ...]
+    ) -> None:
+        result = matcher.match(text)
+        assert result.decision == "answer", result
+        assert result.answer_id in find(shipped_kb, *words)
+        assert result.choices == result.candidates[:1]
+
+    def test_run_ambiguous_short_query_clarifies(self, matcher: Matcher) -> None:
+        result = matcher.match("开不了机")
+        assert result.decision == "clarify", result
+        assert 2 <= len(result.choices) <= 3
+        assert all("开" in c.title for c in result.choices)
+
+    @pytest.mark.parametrize(
+        "text", ["今天天气怎么样", "怎么做红烧肉", "推荐几只股票", "给我讲个笑话"]
+    )
+    def test_run_out_of_scope(self, matcher: Matcher, text: str) -> None:
+        result = matcher.match(text)
+        assert result.decision == "none", result
+        assert result.choices == []
+
+    def test_run_ranking_and_timings(self, matcher: Matcher) -> None:
+        result = matcher.match("电池鼓包了")
+        scores = [c.score for c in result.candidates]
+        assert scores == sorted(scores, reverse=True)
+        assert len(result.candidates) == matcher.settings.top_k
+        assert {"normalize", "segment", "lexical", "dense", "fuse_decide", "total"} <= set(
+            result.timings
+        )
+        cid, title, score = result.candidates[0]  # candidates read as (id, title, score)
+        assert "鼓包" in title and score == scores[0]
+
+
+class TestBoost:
+    def test_run_product_line_decides(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
+        phone = matcher.match("开不了机", products=["phone"])
+        laptop = matcher.match("开不了机", products=["book"])
+        assert phone.candidates[0].id in find(shipped_kb, "手机", "开不了机")
+        assert laptop.candidates[0].id in find(shipped_kb, "笔记本", "开不了机")
+
+    def test_run_owner_tag_counts_as_product(self, matcher: Matcher) -> None:
+        plain = {c.id: c.score for c in matcher.match("开不了机").candidates}
+        tagged = {c.id: c.score for c in matcher.match("开不了机", tags={"owner_phone"}).candidates}
+        phone_q = next(i for i in tagged if i in plain and tagged[i] > plain[i])
+        assert tagged[phone_q] == pytest.approx(
+            plain[phone_q] + matcher.settings.product_boost, abs=1e-3
+        )
+
+    def test_run_model_number_in_text(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
+        result = matcher.match("X60 开不了机")
+        assert result.candidates[0].id in find(shipped_kb, "手机", "开不了机")
+
+
+BAD_INPUT = [
+    "",
+    "   \n\t ",
+    "🙏🙏🙏😭",
+    "hello, how are you?",
+    "SELECT * FROM users; DROP TABLE questions;--",
+    "<script>alert('x')</script>",
+    "?!。，、……",
+    "a" * 5000,
+    "电脑蓝屏 错误代码 0x0000007b " * 300,
+    "\x00\x01\ufeff\u200b",
+    "𠀀𠀁𠀂",
+]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("text", BAD_INPUT)
+    def test_run_never_crashes(self, matcher: Matcher, text: str) -> None:
+        result = matcher.match(text)
+        assert result.decision in {"answer", "clarify", "none"}
+        assert result.timings["normalize"] >= 0
+
+    @pytest.mark.parametrize("text", BAD_INPUT[:7] + [BAD_INPUT[7], BAD_INPUT[9]])
+    def test_run_meaningless_input_is_none(self, matcher: Matcher, text: str) -> None:
+        assert matcher.match(text).decision == "none"
+
+    def test_run_long_paste_is_not_answered_directly(self, matcher: Matcher) -> None:
+        result = matcher.match("我的电脑蓝屏了 " * 400)
+        assert result.decision == "clarify"
+        assert any("蓝屏" in c.title for c in result.choices)
+        assert len(result.query) <= matcher.settings.max_query_chars
+
+    def test_run_before_build(self) -> None:
+        with pytest.raises(RuntimeError):
+            Matcher(MatchingSettings(encoder="none")).match("电脑蓝屏")
+
+
+class TestValidity:
+    def test_run_expired_questions_are_not_matched(self, shipped_kb: KnowledgeBase) -> None:
+        kb = small_kb(shipped_kb, ("invoice-",))
+        target = find(kb, "发票", "丢")[0]
+        yesterday = date.today() - timedelta(days=1)
+        expired = kb.questions[target].model_copy(update={"valid_until": yesterday})
+        m = Matcher(MatchingSettings(encoder="none"))
+        m.build(kb)
+        assert m.match("发票丢了怎么办").candidates[0].id == target
+        m.build(kb.model_copy(update={"questions": {**kb.questions, target: expired}}))
+        assert target not in [c.id for c in m.match("发票丢了怎么办").candidates]
