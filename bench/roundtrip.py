@@ -57,9 +57,10 @@ def main() -> None:
         result = measure(args.url, args.n)
     else:
         train_if_changed(ROOT / "models")
-        with tempfile.TemporaryDirectory() as tmp, LocalStack(
-            model_path(ROOT / "models"), Path(tmp)
-        ) as stack:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            LocalStack(model_path(ROOT / "models"), Path(tmp)) as stack,
+        ):
             measure(stack.url, 5)  # warm the caches of both processes
             result = measure(stack.url, args.n)
     out = ROOT / "var" / "bench" / "roundtrip.json"

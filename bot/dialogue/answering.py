@@ -82,11 +82,12 @@ def answer_text(
     """Match the user's words and decide: answer, clarify with buttons, or no match."""
     result = knowledge.matcher.match(text, products=products, tags=tags, channel=channel)
     candidates = [
-        {"id": c.id, "title": c.title, "score": round(float(c.score), 4)}
-        for c in result.candidates
+        {"id": c.id, "title": c.title, "score": round(float(c.score), 4)} for c in result.candidates
     ]
     if result.decision == "answer" and result.answer_id:
-        reply = answer_question(knowledge, result.answer_id, tags=tags, channel=channel, today=today)
+        reply = answer_question(
+            knowledge, result.answer_id, tags=tags, channel=channel, today=today
+        )
         reply.candidates = candidates
         return reply
     if result.decision == "clarify" and result.candidates:

@@ -72,9 +72,7 @@ class Gateway:
             await asyncio.to_thread(self._store_replies, conv_id, msg_id, replies, degraded)
             return Turn(conv_id, msg_id, replies, degraded=degraded)
 
-    def _store_inbound(
-        self, inbound: Inbound
-    ) -> tuple[int, int, int, list[Outbound] | None]:
+    def _store_inbound(self, inbound: Inbound) -> tuple[int, int, int, list[Outbound] | None]:
         with self.db.session() as s:
             conv = repo.open_conversation(s, inbound.channel, inbound.sender)
             if inbound.client_id:

@@ -17,7 +17,12 @@ def stored_messages(db_url: str, sender: str) -> list[dict[str, Any]]:
             rows = conn.execute(
                 select(
                     Message.id,
-                    Message.direction, Message.role, Message.text, Message.status, Message.payload)
+                    Message.direction,
+                    Message.role,
+                    Message.text,
+                    Message.status,
+                    Message.payload,
+                )
                 .join(Conversation, Conversation.id == Message.conversation_id)
                 .where(Conversation.sender == sender)
                 .order_by(Message.id)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from tests.conftest import LiveStack
@@ -58,7 +59,9 @@ class TestChatSocket:
     ) -> None:
         with connect(ws_url(live_stack, sender)) as ws:
             ws.recv(timeout=10)
-            ws.send(json.dumps({"type": "message", "id": "b1", "text": "你好呀", "payload": "/greet"}))
+            ws.send(
+                json.dumps({"type": "message", "id": "b1", "text": "你好呀", "payload": "/greet"})
+            )
             bot = [e for e in until_typing_off(ws) if e["type"] == "bot"]
             assert bot and bot[0]["text"]
         stored = stored_messages(live_stack.db_url, sender)
@@ -80,7 +83,7 @@ class TestChatSocket:
         assert stored_messages(live_stack.db_url, sender) == []
 
     def test_run_invalid_sender_is_refused(self, live_stack: LiveStack) -> None:
-        with pytest.raises(Exception), connect(ws_url(live_stack, "bad sender")) as ws:
+        with pytest.raises(InvalidStatus), connect(ws_url(live_stack, "bad sender")) as ws:
             ws.recv(timeout=5)
 
 

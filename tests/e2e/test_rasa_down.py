@@ -17,7 +17,9 @@ def test_run_rasa_down_degrades_politely_and_loses_nothing(
 ) -> None:
     texts = yaml.safe_load((ROOT / "knowledge" / "messages.yml").read_text(encoding="utf-8"))
     url = f"{live_stack.url}/webhooks/rest/webhook"
-    assert httpx.post(url, json={"sender": sender, "message": "你好"}, timeout=30).status_code == 200
+    assert (
+        httpx.post(url, json={"sender": sender, "message": "你好"}, timeout=30).status_code == 200
+    )
 
     live_stack.stop_rasa()
     try:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
 import yaml
 
-from tests.conftest import ROOT, LiveStack
+from tests.conftest import ROOT, LiveStack, run_async
 from tests.e2e.helpers import stored_messages
 
 pytestmark = pytest.mark.e2e
@@ -81,7 +82,7 @@ class TestRestWebhook:
                 second = client.post(url, json={"sender": sender, "message": "谢谢你"})
                 return list(await asyncio.gather(first, second))
 
-        responses = asyncio.run(both())
+        responses = run_async(both())
         assert all(r.status_code == 200 for r in responses)
         stored = stored_messages(live_stack.db_url, sender)
         directions = [m["direction"] for m in stored]
@@ -145,3 +146,30 @@ class TestHealth:
             assert "text/html" in resp.headers["content-type"]
         spec = httpx.get(f"{live_stack.url}/openapi.json").json()
         assert "/webhooks/rest/webhook" in spec["paths"]
+
+
+class TestClarify:
+    def test_run_ambiguous_words_get_choices_and_a_choice_gets_its_answer(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        from bot.knowledge.loader import load_knowledge
+
+        kb = load_knowledge(ROOT / "knowledge")
+        first = post(live_stack, sender, "开不了机").json()
+        buttons = first[0].get("buttons", [])
+        assert len(buttons) >= 2, first
+        assert all(b["payload"].startswith("/choose_question") for b in buttons)
+        chosen = json.loads(buttons[1]["payload"].removeprefix("/choose_question"))["question_id"]
+        question = kb.questions[chosen]
+        assert buttons[1]["title"] == question.title
+
+        second = post(live_stack, sender, buttons[1]["payload"]).json()
+        assert second[0]["text"] in {question.answer, *(v.answer for v in question.variants)}
+
+    def test_run_unknown_words_get_an_apology_and_categories(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        domain = yaml.safe_load((ROOT / "domain" / "answers.yml").read_text(encoding="utf-8"))
+        reply = post(live_stack, sender, "帮我订一张明天去上海的机票").json()
+        assert reply[0]["text"] in [r["text"] for r in domain["responses"]["utter_no_match"]]
+        assert len(reply[0]["buttons"]) >= 2

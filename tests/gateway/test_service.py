@@ -10,10 +10,11 @@ from bot.config import ROOT
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.service import Gateway
 from bot.gateway.types import Inbound, Outbound, merge_custom_only
+from bot.runtime.stack import free_port
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.texts import Texts
-from bot.runtime.stack import free_port
+from tests.conftest import run_async
 
 
 @pytest.fixture
@@ -21,13 +22,13 @@ def gateway(db_url: str) -> Gateway:
     db = Database(db_url)
     rasa = RasaClient(f"http://127.0.0.1:{free_port()}", timeout_s=2)
     yield Gateway(db, rasa, Texts.load(ROOT / "knowledge"))
-    asyncio.run(rasa.aclose())
+    run_async(rasa.aclose())
     db.dispose()
 
 
 class TestGatewayWithRasaDown:
     def test_run_message_is_stored_and_answered_politely(self, gateway: Gateway) -> None:
-        turn = asyncio.run(gateway.handle(Inbound("web", "u1", "电脑开不了机", client_id="c1")))
+        turn = run_async(gateway.handle(Inbound("web", "u1", "电脑开不了机", client_id="c1")))
         assert turn.degraded
         assert [r.text for r in turn.replies] == [gateway.texts.get("rasa_unavailable")]
         with gateway.db.session() as s:
@@ -39,8 +40,8 @@ class TestGatewayWithRasaDown:
             assert msgs[0].status == "unanswered"
 
     def test_run_resend_of_unanswered_message_is_not_stored_twice(self, gateway: Gateway) -> None:
-        first = asyncio.run(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
-        second = asyncio.run(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
+        first = run_async(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
+        second = run_async(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
         assert second.inbound_id == first.inbound_id
         with gateway.db.session() as s:
             inbound = [m for m in repo.messages_of(s, first.conversation_id) if m.direction == "in"]
@@ -52,7 +53,7 @@ class TestGatewayWithRasaDown:
                 *(gateway.handle(Inbound("web", "u3", f"第{i}条")) for i in range(5))
             )
 
-        asyncio.run(many())
+        run_async(many())
         with gateway.db.session() as s:
             conv = repo.open_conversation(s, "web", "u3")
             msgs = repo.messages_of(s, conv.id)
@@ -73,5 +74,7 @@ class TestOutbound:
         assert msgs[0].custom["links"][0]["url"] == "https://x"
 
     def test_run_rest_shape_hides_internal_diagnostics(self) -> None:
-        out = Outbound(role="bot", text="好的", custom={"kefu": {"decision": "answer"}, "links": []})
+        out = Outbound(
+            role="bot", text="好的", custom={"kefu": {"decision": "answer"}, "links": []}
+        )
         assert out.to_rest("u") == {"recipient_id": "u", "text": "好的", "custom": {"links": []}}

@@ -23,7 +23,9 @@ def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
 
 
 def test_run_rasa_data_validate_passes() -> None:
-    result = rasa("data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml")
+    result = rasa(
+        "data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml"
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 

@@ -20,7 +20,13 @@ def db(db_url: str) -> Database:
 class TestMigrations:
     def test_run_creates_all_tables(self, db: Database) -> None:
         tables = set(inspect(db.engine).get_table_names())
-        assert {"customers", "channel_identities", "conversations", "messages", "staff_users"} <= tables
+        assert {
+            "customers",
+            "channel_identities",
+            "conversations",
+            "messages",
+            "staff_users",
+        } <= tables
         assert "alembic_version" in tables
 
     def test_run_twice_is_a_no_op(self, db: Database, db_url: str) -> None:
@@ -29,7 +35,9 @@ class TestMigrations:
 
 
 class TestConversations:
-    def test_run_first_contact_creates_customer_identity_and_conversation(self, db: Database) -> None:
+    def test_run_first_contact_creates_customer_identity_and_conversation(
+        self, db: Database
+    ) -> None:
         with db.session() as s:
             conv = repo.open_conversation(s, "web", "visitor-1")
             conv_id, customer_id = conv.id, conv.customer_id
