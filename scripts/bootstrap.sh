@@ -11,15 +11,16 @@ quiet_pip() {
   return "${PIPESTATUS[0]}"
 }
 
-find_python() {  # find_python 3.11 -> a python3.11 executable
-  local v=$1 c
-  for c in "python$v" "$(command -v pyenv >/dev/null 2>&1 && pyenv root)/versions/$v."*/bin/"python$v"; do
-    if command -v "$c" >/dev/null 2>&1; then command -v "$c"; return 0; fi
-    if [ -x "$c" ]; then echo "$c"; return 0; fi
+find_python() {  # find_python 3.11 -> a working python3.11 executable
+  local v=$1 c root=""
+  command -v pyenv >/dev/null 2>&1 && root=$(pyenv root)
+  # pyenv's own install first: its shim on PATH fails when the version is not the selected one
+  for c in ${root:+"$root"/versions/"$v".*/bin/python"$v"} "$(command -v "python$v" || true)" python3; do
+    [ -n "$c" ] && [ -x "$c" ] || continue
+    if "$c" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$v'.split('.'))))" 2>/dev/null; then
+      echo "$c"; return 0
+    fi
   done
-  if [ "$v" = "3.11" ] && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-    command -v python3; return 0
-  fi
   echo "Python $v not found (install it, e.g. with pyenv)" >&2; return 1
 }
 
