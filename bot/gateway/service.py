@@ -115,6 +115,10 @@ class Gateway:
                     text=r.text,
                     payload={"reply_to": msg_id, "buttons": r.buttons, "custom": r.custom},
                 )
+            if any(r.custom.get("kefu", {}).get("request_human") for r in replies):
+                # Recorded on the conversation, visible to staff via /api/conversations.
+                conv.route = "human_requested"
+                conv.reason = "用户要求转人工"
             inbound = s.get(Message, msg_id)
             assert inbound is not None
             inbound.status = "unanswered" if degraded else "answered"

@@ -173,3 +173,21 @@ class TestClarify:
         reply = post(live_stack, sender, "帮我订一张明天去上海的机票").json()
         assert reply[0]["text"] in [r["text"] for r in domain["responses"]["utter_no_match"]]
         assert len(reply[0]["buttons"]) >= 2
+
+
+def test_run_request_for_a_human_is_recorded_on_the_conversation(
+    live_stack: LiveStack, sender: str
+) -> None:
+    reply = post(live_stack, sender, "转人工").json()
+    assert "人工" in reply[0]["text"]
+    token = httpx.post(
+        f"{live_stack.url}/api/auth/token", data={"username": "agent1", "password": "agent1"}
+    ).json()["access_token"]
+    conv = httpx.get(
+        f"{live_stack.url}/api/conversations/{sender}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert conv.status_code == 200
+    assert conv.json()["route"] == "human_requested"
+    assert [m["text"] for m in conv.json()["messages"]][0] == "转人工"
+    assert httpx.get(f"{live_stack.url}/api/conversations/{sender}").status_code == 401
