@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
+import socket
+import sys
 import time
 
 import typer
@@ -54,6 +57,9 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    # uvicorn re-raises SIGTERM after its own shutdown; make it an exit that runs `finally`
+    # below, so the Rasa server is stopped on SIGTERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server: RasaServer | None = None
     if rasa:
         train_if_changed(settings.rasa.model_dir)
@@ -65,6 +71,12 @@ def serve(
             action_url=f"http://{settings.host}:{settings.port}/actions/webhook",
             log_file=settings.var_dir / "logs" / "rasa.log",
         )
+        if _port_in_use(server.host, server.port):
+            console.print(
+                f"[red]port {server.port} is already in use: stop the other Rasa "
+                "server or set KEFU_RASA__URL to a free port[/red]"
+            )
+            raise typer.Exit(1)
         server.start()
         console.print(f"Rasa server starting on {server.url} (log: {server.log_file})")
     try:
@@ -74,6 +86,11 @@ def serve(
         if server is not None:
             console.print("stopping the Rasa server ...")
             server.stop()
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex((host, port)) == 0
 
 
 def _print_banner(base: str, accounts: list[tuple[str, str]]) -> None:
