@@ -8,16 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue.answering import Reply, answer_question, answer_text
+from actions.common import conversation_of, say, tree_slots, turn_context, utter
+from bot.diagnosis.engine import State
+from bot.dialogue import diagnosing
+from bot.dialogue.answering import answer_question, answer_text
 from bot.services import current
-
-
-def turn_context(tracker: Tracker) -> tuple[str, set[str]]:
-    """The channel and customer tags the gateway put in the message metadata."""
-    metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
-    channel = str(metadata.get("channel") or "web")
-    tags = {str(t) for t in metadata.get("tags") or []}
-    return channel, tags
 
 
 class ActionAnswerQuestion(Action):
@@ -29,27 +24,43 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        knowledge = current().knowledge
+        services = current()
+        knowledge = services.knowledge
         channel, tags = turn_context(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_id = tracker.get_slot("question_id")
-        if intent == "choose_question" and question_id:
+        text = str(tracker.latest_message.get("text") or "")
+        diagnoser = knowledge.diagnoser
+        paused = State.from_slot(tracker.get_slot("diagnosis"))
+        events: list[EventType] = [SlotSet("question_id", None)]
+        if diagnoser is not None and paused is not None and diagnoser.is_control(text, "resume"):
+            turn = diagnosing.resume(services, diagnoser, paused, conversation_of(tracker))
+            for item in turn.says:
+                say(dispatcher, item, turn.handoff)
+            return [*events, *tree_slots(turn.state)]
+        chosen = intent == "choose_question" and question_id
+        if chosen:
             reply = answer_question(knowledge, str(question_id), tags=tags, channel=channel)
         else:
-            text = tracker.latest_message.get("text") or ""
             reply = answer_text(knowledge, text, tags=tags, channel=channel)
+        question = knowledge.kb.questions.get(reply.question_id or "")
+        if (
+            reply.decision == "answer"
+            and question is not None
+            and diagnoser is not None
+            and diagnoser.has(question.tree)
+        ):
+            # A fault with a diagnosis tree: guide the customer through it instead of a
+            # wall of steps, starting as deep as their own words allow.
+            turn = diagnosing.start(
+                services,
+                diagnoser,
+                str(question.tree),
+                None if chosen else text,
+                conversation_of(tracker),
+            )
+            for item in turn.says:
+                say(dispatcher, item, turn.handoff)
+            return [*events, *tree_slots(turn.state)]
         utter(dispatcher, reply, intent)
-        return [SlotSet("question_id", None)]
-
-
-def utter(dispatcher: CollectingDispatcher, reply: Reply, intent: str | None) -> None:
-    """Send a reply: the answer text, or a domain response with the reply's buttons."""
-    custom = {"links": reply.links, "kefu": {**reply.diagnostics(), "intent": intent}}
-    if reply.decision == "answer":
-        dispatcher.utter_message(text=reply.text, custom=custom)
-    elif reply.decision == "clarify":
-        dispatcher.utter_message(response="utter_clarify", buttons=reply.buttons, custom=custom)
-    elif reply.decision == "unavailable":
-        dispatcher.utter_message(response="utter_question_unavailable", custom=custom)
-    else:
-        dispatcher.utter_message(response="utter_no_match", buttons=reply.buttons, custom=custom)
+        return events

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from bot.diagnosis.engine import Diagnoser
+from bot.diagnosis.loader import load_diagnosis
+from bot.diagnosis.schema import DiagnosisBook
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.service import Gateway
 from bot.knowledge.loader import load_knowledge
@@ -26,12 +29,13 @@ log = logging.getLogger(__name__)
 
 
 class KnowledgeService:
-    """The live knowledge base and its matcher; `publish` swaps in a new base at once."""
+    """The live knowledge base, its matcher and the diagnosis trees; `publish` swaps them in."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.matcher = Matcher(settings.matching)
         self._kb: KnowledgeBase | None = None
+        self._diagnoser: Diagnoser | None = None
         self._publish_lock = threading.Lock()
 
     @property
@@ -41,22 +45,34 @@ class KnowledgeService:
             raise RuntimeError("knowledge base not loaded: call warm_up() first")
         return self._kb
 
+    @property
+    def diagnoser(self) -> Diagnoser | None:
+        """The live diagnosis trees (None when the knowledge base has none)."""
+        return self._diagnoser
+
     def warm_up(self, path: Path | None = None) -> None:
         """Load the encoder and the knowledge files, and build the first index."""
         started = time.perf_counter()
         self.matcher.warm_up()
-        self.publish(load_knowledge(path or self.settings.knowledge_dir))
+        root = path or self.settings.knowledge_dir
+        kb = load_knowledge(root)
+        book = load_diagnosis(root, kb.product_ids) if Path(root).is_dir() else DiagnosisBook()
+        self.publish(kb, book)
         log.info(
             "knowledge base live: %d questions in %.1f s",
             len(self.kb.questions),
             time.perf_counter() - started,
         )
 
-    def publish(self, kb: KnowledgeBase) -> None:
-        """Make `kb` live. If the index build fails, the old base keeps serving."""
+    def publish(self, kb: KnowledgeBase, book: DiagnosisBook | None = None) -> None:
+        """Make `kb` (and `book`, if given) live. If the index build fails, the old base keeps
+        serving."""
+        diagnoser = Diagnoser(book) if book is not None and book.trees else None
         with self._publish_lock:
             self.matcher.build(kb)
             self._kb = kb
+            if book is not None:
+                self._diagnoser = diagnoser
 
 
 @dataclass

@@ -65,6 +65,10 @@ class Gateway:
             try:
                 raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
                 replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
+                if not replies:
+                    # Every message gets an answer; Rasa says nothing when an action failed.
+                    log.error("rasa returned no reply for %s", inbound.sender)
+                    replies = [Outbound(role="system", text=self.texts.get("internal_error"))]
             except RasaUnavailable as exc:
                 log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
                 replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
@@ -113,12 +117,24 @@ class Gateway:
                     direction="out",
                     role=r.role,
                     text=r.text,
-                    payload={"reply_to": msg_id, "buttons": r.buttons, "custom": r.custom},
+                    payload={
+                        "reply_to": msg_id,
+                        "buttons": r.buttons,
+                        "custom": r.custom,
+                        "image": r.image,
+                    },
                 )
-            if any(r.custom.get("kefu", {}).get("request_human") for r in replies):
+            for r in replies:
                 # Recorded on the conversation, visible to staff via /api/conversations.
-                conv.route = "human_requested"
-                conv.reason = "用户要求转人工"
+                kefu = r.custom.get("kefu") or {}
+                route = kefu.get("route")
+                if isinstance(route, dict):  # e.g. a diagnosis tree escalated to engineers
+                    conv.route = str(route.get("route") or "queue")
+                    conv.tier = route.get("tier") if isinstance(route.get("tier"), int) else None
+                    conv.reason = str(route.get("reason") or "") or None
+                elif kefu.get("request_human"):
+                    conv.route = "human_requested"
+                    conv.reason = "用户要求转人工"
             inbound = s.get(Message, msg_id)
             assert inbound is not None
             inbound.status = "unanswered" if degraded else "answered"
@@ -130,4 +146,5 @@ def _outbound(m: Any) -> Outbound:
         text=m.text,
         buttons=list(m.payload.get("buttons") or []),
         custom=dict(m.payload.get("custom") or {}),
+        image=m.payload.get("image"),
     )

@@ -38,6 +38,7 @@ class Outbound:
     text: str | None
     buttons: list[Button] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    image: str | None = None
 
     @classmethod
     def from_rasa(cls, item: dict[str, Any]) -> Outbound:
@@ -47,7 +48,14 @@ class Outbound:
             for b in item.get("buttons") or []
         ]
         custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
-        return cls(role="bot", text=item.get("text"), buttons=buttons, custom=dict(custom or {}))
+        image = item.get("image") if isinstance(item.get("image"), str) else None
+        return cls(
+            role="bot",
+            text=item.get("text"),
+            buttons=buttons,
+            custom=dict(custom or {}),
+            image=image,
+        )
 
     def public_custom(self) -> dict[str, Any]:
         """The custom payload without Kefu's internal diagnostics (match scores, decisions)."""
@@ -60,6 +68,8 @@ class Outbound:
             out["text"] = self.text
         if self.buttons:
             out["buttons"] = list(self.buttons)
+        if self.image:
+            out["image"] = self.image
         custom = self.public_custom()
         if custom:
             out["custom"] = custom
@@ -67,15 +77,16 @@ class Outbound:
 
 
 def merge_custom_only(messages: list[Outbound]) -> list[Outbound]:
-    """Fold custom-payload-only messages into the message before them.
+    """Fold custom-payload-only and image-only messages into the message before them.
 
-    Rasa's REST channel emits an action's `utter_message(text=..., custom=...)` as two
-    messages; users should see one.
+    Rasa's REST channel emits an action's `utter_message(text=..., custom=..., image=...)` as
+    several messages; users should see one.
     """
     merged: list[Outbound] = []
     for m in messages:
-        if merged and m.text is None and not m.buttons and m.custom:
+        if merged and m.text is None and not m.buttons and (m.custom or m.image):
             merged[-1].custom.update(m.custom)
+            merged[-1].image = merged[-1].image or m.image
         else:
             merged.append(m)
     return merged

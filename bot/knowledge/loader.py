@@ -74,8 +74,19 @@ def _load_dir(root: Path) -> KnowledgeBase:
         catalog=catalog or {},
         synonyms=synonyms,
         dictionary=dictionary,
-        warnings=_overlaps(questions),
+        warnings=_overlaps(questions) + _missing_trees(root, questions),
     )
+
+
+def _missing_trees(root: Path, questions: dict[str, StandardQuestion]) -> list[str]:
+    """Links to trees that do not exist. Not an error: unpublishing a tree must not take the
+    whole base down; such a question is answered with its text until the tree is back."""
+    trees = {p.stem for p in (root / "diagnosis").glob("*.yml") if not p.name.startswith("_")}
+    return [
+        f"{q.id}: diagnosis tree {q.tree!r} does not exist, its answer text is shown instead"
+        for q in questions.values()
+        if q.tree and q.tree not in trees
+    ]
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -123,3 +123,41 @@ class AnswerFeedback(Base):
     question_id: Mapped[str | None] = mapped_column(String(32), index=True)
     value: Mapped[str] = mapped_column(String(8))  # up | down
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- Diagnosis trees -----------------------------------------------------------------------
+
+
+class DiagnosisSession(Base):
+    """One walk through a diagnosis tree: the path taken goes to the engineer on handoff."""
+
+    __tablename__ = "diagnosis_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    tree_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(
+        String(12), default="active"
+    )  # active|paused|solved|escalated
+    node_id: Mapped[str] = mapped_column(String(64))  # current (or last) node
+    path: Mapped[list[Any]] = mapped_column(default=list)  # records: kind, node, detail, at
+    handoff: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class DiagnosisNodeStat(Base):
+    """Counters per tree node, for the editor and the dashboard."""
+
+    __tablename__ = "diagnosis_node_stats"
+    __table_args__ = (UniqueConstraint("tree_id", "node_id", name="uq_diagnosis_node"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_id: Mapped[str] = mapped_column(String(64))
+    node_id: Mapped[str] = mapped_column(String(64))
+    entered: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    solved: Mapped[int] = mapped_column(default=0)
+    escalated: Mapped[int] = mapped_column(default=0)
+    abandoned: Mapped[int] = mapped_column(default=0)

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
 from bot.auth.staff import authenticate, issue_token
+from bot.diagnosis.store import node_stats, sessions_of
 from bot.storage import repository as repo
 
 router = APIRouter(prefix="/api", tags=["staff"])
@@ -73,4 +74,17 @@ async def conversation(
     data = await asyncio.to_thread(load)
     if data is None:
         raise HTTPException(404, detail=f"no conversation for sender {sender!r}")
+    # The diagnosis trees walked in this conversation: what was asked, answered and tried.
+    data["diagnosis"] = await asyncio.to_thread(sessions_of, svc.db, data["id"])
     return data
+
+
+@router.get("/diagnosis/stats")
+async def diagnosis_stats(
+    svc: ServicesDep,
+    _user: Annotated[StaffUserClaims, Depends(require_roles("supervisor", "editor", "admin"))],
+    tree: str | None = None,
+) -> dict[str, Any]:
+    """Per-node counters of the diagnosis trees (entered, answered, solved, escalated,
+    abandoned), optionally of one tree."""
+    return {"nodes": await asyncio.to_thread(node_stats, svc.db, tree)}

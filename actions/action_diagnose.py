@@ -1,0 +1,81 @@
+"""`action_diagnose`: run a fault-diagnosis tree one turn at a time.
+
+A custom action loop with slots (see domain/diagnosis.yml for why not a form): this action
+reads the `diagnosis` slot, lets `bot.dialogue.diagnosing` advance the tree, utters the result
+and writes the slots back. While `diagnosis_active` is true the rules send every message here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import conversation_of, say, tree_slots, turn_context, utter
+from bot.diagnosis.engine import START_INTENT, State
+from bot.dialogue import diagnosing
+from bot.dialogue.answering import answer_text
+from bot.services import current
+
+
+class ActionDiagnose(Action):
+    """Start, answer, leave or resume a diagnosis tree."""
+
+    def name(self) -> str:
+        return "action_diagnose"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        services = current()
+        diagnoser = services.knowledge.diagnoser
+        channel, tags = turn_context(tracker)
+        if diagnoser is None:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return tree_slots(None)
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        text = str(message.get("text") or "")
+        conversation_id = conversation_of(tracker)
+        state = State.from_slot(tracker.get_slot("diagnosis"))
+        choice = tracker.get_slot("diagnosis_choice") if intent == "diagnosis_reply" else None
+        tree_id = tracker.get_slot("diagnosis_tree")
+        running = state is not None and not state.paused
+        # Inside a running tree, "帮我排查" without a tree named is an answer, not a new start.
+        if intent == START_INTENT and (tree_id or not running):
+            if not diagnoser.has(tree_id):
+                # "帮我排查一下蓝牙" names the fault in words: find its tree through the matcher.
+                reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
+                question = services.knowledge.kb.questions.get(reply.question_id or "")
+                tree_id = question.tree if question and reply.decision == "answer" else None
+            if not diagnoser.has(tree_id):
+                say(dispatcher, diagnoser.menu(), None)
+                return [*tree_slots(state), SlotSet("diagnosis_tree", None)]
+            turn = diagnosing.start(services, diagnoser, str(tree_id), text, conversation_id)
+        elif state is None or state.paused:
+            turn = diagnosing.resume(services, diagnoser, state, conversation_id)
+        else:
+            turn = diagnosing.answer(
+                services,
+                diagnoser,
+                state,
+                text=text,
+                choice=choice,
+                intent=intent,
+                question_id=tracker.get_slot("question_id"),
+                tags=tags,
+                channel=channel,
+                conversation_id=conversation_id,
+            )
+        if turn.answer is not None:
+            utter(dispatcher, turn.answer, intent)
+        for item in turn.says:
+            say(dispatcher, item, turn.handoff)
+        return [
+            *tree_slots(turn.state),
+            SlotSet("diagnosis_choice", None),
+            SlotSet("diagnosis_tree", None),
+            SlotSet("question_id", None),
+        ]
