@@ -12,8 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.channels.wechat.cli import wechat_app
 from bot.config import get_settings
 from bot.matching.cli import eval_command
+from bot.tiering.cli import tier_command
 
 app = typer.Typer(help="Kefu: run the service, train the Rasa model, evaluate the matcher.")
 console = Console(stderr=True)
@@ -111,6 +113,8 @@ def migrate() -> None:
 
 
 app.command("eval")(eval_command)
+app.command("tier")(tier_command)
+app.add_typer(wechat_app, name="wechat")
 
 
 def main() -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.matching.settings import MatchingSettings
@@ -20,7 +28,7 @@ class RasaSettings(BaseModel):
     """Where the Rasa server is and how long the gateway waits for it."""
 
     url: str = "http://127.0.0.1:5005"
-    timeout_s: float = Field(8.0, gt=0, description="Bound on one Rasa round trip.")
+    timeout_s: float = Field(default=8.0, gt=0, description="Bound on one Rasa round trip.")
     model_dir: Path = ROOT / "models"
 
 
@@ -38,13 +46,24 @@ class RedisSettings(BaseModel):
 
 
 class WechatSettings(BaseModel):
-    """One WeChat Official Account."""
+    """One WeChat Official Account (the channel is off while `token` is unset)."""
 
     token: str | None = None
     app_id: str | None = None
     app_secret: str | None = None
     aes_key: str | None = None
     api_base: str = "https://api.weixin.qq.com"
+    # plain | compatible | safe; auto = compatible when an AES key is set, else plain
+    mode: Literal["auto", "plain", "compatible", "safe"] = "auto"
+    passive_timeout_s: PositiveFloat = 4.0  # reply in the callback response if ready by then
+    max_text_bytes: Annotated[int, Field(ge=200)] = 2000  # one text message, UTF-8 bytes
+    max_parts: PositiveInt = 4  # messages one long answer may be split into
+    api_timeout_s: PositiveFloat = 5.0  # one WeChat API call
+    api_attempts: PositiveInt = 4  # tries of one customer-service send
+    api_backoff_s: NonNegativeFloat = 0.5  # first retry delay, doubled on each try
+    token_margin_s: NonNegativeFloat = 300.0  # refresh the access_token this long before expiry
+    sweep_interval_s: PositiveFloat = 10.0  # look for messages a dead process left unanswered
+    menu_file: Path | None = None  # default: wechat_menu.yml in the knowledge directory
 
 
 class AuthSettings(BaseModel):
@@ -52,6 +71,29 @@ class AuthSettings(BaseModel):
 
     secret: str = "kefu-dev-secret"
     token_minutes: int = 12 * 60
+    customer_token_secret: str = Field(
+        default="kefu-dev-customer-token-secret-change-me",
+        description="HS256 key of the signed customer tokens web pages pass in the chat metadata "
+        "(`customer_token`). Empty = tokens are ignored; a placeholder is ignored in production.",
+    )
+
+
+class CrmSettings(BaseModel):
+    """Where customer records come from: the app database (default) or a CRM over HTTP."""
+
+    url: str | None = Field(
+        default=None,
+        description="Base URL of a CRM serving GET /customers/{member_id}; unset = app DB.",
+    )
+    timeout_s: float = Field(default=3.0, gt=0, description="Bound on one CRM request.")
+    seed_sample: bool = Field(
+        default=True,
+        description="Seed knowledge/sample_customers.yml into the app DB (embedded only).",
+    )
+    binding_code_minutes: int = Field(
+        default=10, ge=1, description="How long a binding code is valid."
+    )
+
 
 
 class Settings(BaseSettings):
@@ -61,7 +103,7 @@ class Settings(BaseSettings):
         env_prefix="KEFU_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    profile: str = Field("embedded", pattern="^(embedded|production)$")
+    profile: str = Field(default="embedded", pattern="^(embedded|production)$")
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
@@ -75,6 +117,7 @@ class Settings(BaseSettings):
     wechat: WechatSettings = WechatSettings()
     auth: AuthSettings = AuthSettings()
     matching: MatchingSettings = MatchingSettings()
+    crm: CrmSettings = CrmSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot import __version__
 from bot.api.errors import BodySizeLimit, install_error_handlers
-from bot.api.routes import actions, chat, health, pages, staff
+from bot.api.routes import actions, chat, health, pages, staff, wechat
 from bot.api.routes.chat import STATIC
 from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
@@ -70,6 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (health, chat, staff, actions, pages):
+    for module in (health, chat, staff, actions, pages, wechat):
         app.include_router(module.router)
     return app

@@ -40,11 +40,11 @@ class TreeTurn:
 def _persist(
     services: Services, conversation_id: int | None, step: Step, state: State | None
 ) -> None:
-    tree = (step.state or state).tree if (step.state or state) else None
-    if tree is None or not step.records:
+    current = step.state or state
+    if current is None or not step.records:
         return
     session = state.session if state else None
-    session_id = record_step(services.db, conversation_id, tree, step, session)
+    session_id = record_step(services.db, conversation_id, current.tree, step, session)
     if step.state is not None:
         step.state.session = session_id
 

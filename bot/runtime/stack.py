@@ -65,6 +65,17 @@ class LocalStack:
         """Start both and wait until the app is healthy and Rasa has loaded its model."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.rasa.start()
+        self._start_app(timeout_s)
+        self.rasa.wait_ready(timeout_s)
+
+    def restart_app(self, env: dict[str, str] | None = None, timeout_s: float = 300) -> None:
+        """Restart the app only (Rasa keeps running), with `env` as its extra environment."""
+        self._stop_app()
+        if env is not None:
+            self.extra_env = dict(env)
+        self._start_app(timeout_s)
+
+    def _start_app(self, timeout_s: float) -> None:
         env = dict(
             os.environ,
             KEFU_PORT=str(self.app_port),
@@ -73,7 +84,7 @@ class LocalStack:
             KEFU_VAR_DIR=str(self.work_dir / "var"),
         )
         env.update(self.extra_env)
-        with self.app_log.open("wb") as out:
+        with self.app_log.open("ab") as out:
             self.app = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "serve", "--no-rasa"],
                 cwd=ROOT,
@@ -82,16 +93,18 @@ class LocalStack:
                 stderr=subprocess.STDOUT,
             )
         wait_http(f"{self.url}/healthz", self.app, self.app_log, timeout_s)
-        self.rasa.wait_ready(timeout_s)
 
-    def stop(self) -> None:
-        """Stop the app, then Rasa."""
+    def _stop_app(self) -> None:
         if self.app is not None and self.app.poll() is None:
             self.app.terminate()
             try:
                 self.app.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.app.kill()
+
+    def stop(self) -> None:
+        """Stop the app, then Rasa."""
+        self._stop_app()
         self.rasa.stop()
 
     def stop_rasa(self) -> None:

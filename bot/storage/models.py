@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -161,3 +172,137 @@ class DiagnosisNodeStat(Base):
     solved: Mapped[int] = mapped_column(default=0)
     escalated: Mapped[int] = mapped_column(default=0)
     abandoned: Mapped[int] = mapped_column(default=0)
+
+
+# -- Customer profiles, channel binding and tier decisions ----------------------------------
+
+
+class CustomerDevice(Base):
+    """A device a customer owns (from the CRM or the sample data)."""
+
+    __tablename__ = "customer_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    line: Mapped[str] = mapped_column(String(20))  # product-line id of catalog.yml
+    model: Mapped[str] = mapped_column(String(32))
+    serial: Mapped[str | None] = mapped_column(String(40), index=True)
+    purchased_on: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    warranty_until: Mapped[date | None] = mapped_column(Date)
+
+
+class CustomerOrder(Base):
+    """A mall order of a customer."""
+
+    __tablename__ = "customer_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_no: Mapped[str] = mapped_column(String(40), unique=True)
+    placed_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[float] = mapped_column(Float, default=0.0)  # yuan
+    items: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class BindingCode(Base):
+    """A one-time code sent to a customer's phone to link a channel user to them."""
+
+    __tablename__ = "binding_codes"
+    __table_args__ = (Index("ix_binding_codes_channel_sender", "channel", "sender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    sender: Mapped[str] = mapped_column(String(128))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TierDecisionRecord(Base):
+    """One tier decision with its inputs and reason, for editors, engineers and the dashboard."""
+
+    __tablename__ = "tier_decisions"
+    __table_args__ = (Index("ix_tier_decisions_conversation", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    tier: Mapped[int] = mapped_column()
+    route: Mapped[str] = mapped_column(String(120))  # bot | diagnosis | queue:<skill,...>
+    priority: Mapped[int] = mapped_column(default=3)
+    rule: Mapped[str] = mapped_column(String(64))  # id of the policy rule that fired
+    reason: Mapped[str] = mapped_column(Text)
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WechatInbound(Base):
+    """One callback from WeChat, keyed by MsgId (events: FromUserName + CreateTime).
+
+    The unique key makes WeChat's retries and replays land on this row, in every process
+    and after a restart; `state` says how the answer went out (or is going out).
+    """
+
+    __tablename__ = "wechat_inbound"
+    __table_args__ = (
+        UniqueConstraint("app_id", "msg_key", name="uq_wechat_inbound_key"),
+        Index("ix_wechat_inbound_state", "state", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(64))
+    msg_key: Mapped[str] = mapped_column(String(64))
+    openid: Mapped[str] = mapped_column(String(128))
+    msg_type: Mapped[str] = mapped_column(String(40))
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # processing | passive | async | sent | ticket | failed | done
+    state: Mapped[str] = mapped_column(String(12), default="processing")
+    owner: Mapped[str] = mapped_column(String(40))
+    lease_until: Mapped[float] = mapped_column()  # epoch seconds
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    deliveries: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WechatAccessToken(Base):
+    """The shared access_token of one Official Account and the lock on refreshing it."""
+
+    __tablename__ = "wechat_access_tokens"
+
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[float] = mapped_column(default=0.0)  # epoch seconds
+    lock_owner: Mapped[str | None] = mapped_column(String(40))
+    lock_until: Mapped[float] = mapped_column(default=0.0)  # epoch seconds
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Ticket(Base):
+    """Work for a person: e.g. an answer that could not be delivered to the user."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    sender: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(40))  # e.g. undelivered_reply
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open|assigned|closed
+    summary: Mapped[str] = mapped_column(Text)
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+

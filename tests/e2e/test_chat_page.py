@@ -185,3 +185,49 @@ def test_composer_limit_and_newlines(chat: ChatPage) -> None:
     send_button.click()
     expect(chat.messages("user").locator(".bubble")).to_have_text("第一行\n第二行")
     assert chat.frames_with(type="message", text="第一行\n第二行")
+
+
+def test_diagnosis_tree_is_completed_by_clicking(chat: ChatPage) -> None:
+    from bot.diagnosis.loader import load_diagnosis
+    from bot.diagnosis.stats import all_paths
+    from bot.knowledge.loader import load_knowledge
+    from tests.conftest import ROOT
+
+    book = load_diagnosis(ROOT / "knowledge", load_knowledge(ROOT / "knowledge").product_ids)
+    assert book.controls is not None
+    tree = book.trees["wifi"]
+    # a path that shows a solution with a link, then ends with "解决了"
+    path = next(p for p in all_paths(tree) if p[-1][1] == "solved" and tree.node(p[-1][0]).link)
+
+    def click(title: str) -> None:
+        choice = (
+            chat.messages("bot")
+            .last.locator(".choice")
+            .filter(has_text=re.compile("^" + re.escape(title) + "$"))
+        )
+        expect(choice).to_be_visible(timeout=REPLY_MS)
+        bots_before = chat.count("bot")
+        choice.click()
+        expect(chat.messages("user").last.locator(".bubble")).to_have_text(title)
+        # the answer may come as several messages (an intro, then the question)
+        expect(chat.messages("bot").nth(bots_before)).to_be_visible(timeout=REPLY_MS)
+
+    chat.page.locator("#quick .chip", has_text="故障自助排查").click()
+    click(tree.title)
+    for node_id, choice in path:
+        node = tree.node(node_id)
+        if isinstance(choice, int):
+            expect(chat.messages("bot").last).to_contain_text(str(node.ask))
+            click(node.options[choice].label)
+        else:
+            last = chat.messages("bot").last
+            expect(last).to_contain_text(str(node.solution).strip().splitlines()[0])
+            if choice == "solved" and node.link:
+                expect(last.locator(".links a")).to_have_attribute("href", node.link.url)
+            label = (
+                book.controls.solved.label if choice == "solved" else book.controls.unsolved.label
+            )
+            click(label)
+    expect(chat.messages("bot").last).to_contain_text(book.controls.text("solved"))
+    expect(chat.page.locator("#thread .msg--error")).to_have_count(0)
+    assert not chat.page_errors

@@ -147,6 +147,7 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
                 "text": reply.text,
                 "buttons": reply.buttons,
                 "links": reply.public_custom().get("links", []),
+                "image": reply.image,
                 "reply_to": msg.id,
             }
         )
@@ -174,6 +175,7 @@ async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
                     "text": m.text,
                     "buttons": m.payload.get("buttons") or [],
                     "links": (m.payload.get("custom") or {}).get("links", []),
+                    "image": m.payload.get("image"),
                     "ts": m.created_at.isoformat(),
                 }
                 for m in repo.messages_of(s, conv.id, limit=100)

@@ -1,0 +1,81 @@
+"""The WeChat Official Account callback: URL verification (GET) and messages (POST)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from bot.channels.wechat.channel import WechatChannel
+from bot.channels.wechat.protocol import ProtocolError, Query
+from bot.services import current
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the channel when an account is configured (runs inside the app's lifespan)."""
+    services = current()
+    channel = WechatChannel.create(services) if services.settings.wechat.token else None
+    app.state.wechat = channel
+    if channel is not None:
+        await channel.start()
+    try:
+        yield
+    finally:
+        app.state.wechat = None
+        if channel is not None:
+            await channel.stop()
+
+
+router = APIRouter(prefix="/wechat", tags=["wechat"], lifespan=lifespan)
+
+
+def get_channel(request: Request) -> WechatChannel:
+    """The running channel; 404 when no Official Account is configured."""
+    channel: WechatChannel | None = getattr(request.app.state, "wechat", None)
+    if channel is None:
+        raise HTTPException(
+            404, detail={"code": "wechat_not_configured", "message": "KEFU_WECHAT__TOKEN is unset"}
+        )
+    return channel
+
+
+ChannelDep = Annotated[WechatChannel, Depends(get_channel)]
+
+
+@router.get("", response_class=PlainTextResponse)
+async def verify(
+    channel: ChannelDep,
+    signature: str = "",
+    timestamp: str = "",
+    nonce: str = "",
+    echostr: str = "",
+) -> PlainTextResponse:
+    """URL verification: echo `echostr` when the request is signed with our token."""
+    if not channel.protocol.verify_url(Query(signature, timestamp, nonce)):
+        raise HTTPException(403, detail={"code": "bad_signature", "message": "bad signature"})
+    return PlainTextResponse(echostr)
+
+
+@router.post("")
+async def receive(
+    request: Request,
+    channel: ChannelDep,
+    signature: str = "",
+    timestamp: str = "",
+    nonce: str = "",
+    encrypt_type: str | None = None,
+    msg_signature: str | None = None,
+) -> Response:
+    """A message or event: the passive reply (XML), or `success` when it comes later."""
+    query = Query(signature, timestamp, nonce, encrypt_type, msg_signature)
+    try:
+        body = await channel.handle(query, await request.body())
+    except ProtocolError as exc:
+        raise HTTPException(exc.status, detail={"code": exc.code, "message": exc.message}) from exc
+    if body == "success":
+        return PlainTextResponse(body)
+    return Response(body, media_type="application/xml")

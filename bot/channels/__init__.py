@@ -1,0 +1,1 @@
+"""Messaging channels beyond the web page: how each speaks to users and to the gateway."""

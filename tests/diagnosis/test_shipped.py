@@ -1,0 +1,46 @@
+"""The shipped trees: valid, of the promised kinds and sizes, covered by Rasa test stories."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.diagnosis.loader import load_diagnosis
+from bot.diagnosis.stats import all_paths, shape
+from bot.knowledge.loader import load_knowledge
+from tests.conftest import ROOT
+
+REQUIRED = {
+    "no_power", "bsod", "wifi", "display_flicker", "battery_not_charging",
+    "game_lag", "no_sound", "keyboard_touchpad", "slow_hot", "bluetooth",
+}  # fmt: skip
+
+
+def shipped():  # type: ignore[no-untyped-def]
+    kb = load_knowledge(ROOT / "knowledge")
+    return kb, load_diagnosis(ROOT / "knowledge", kb.product_ids)
+
+
+def test_run_the_ten_trees_load_and_every_path_ends() -> None:
+    kb, book = shipped()
+    assert set(book.trees) >= REQUIRED
+    for tree in book.trees.values():
+        s = shape(tree)
+        assert s.solutions >= 3 and s.escalations >= 1, tree.id
+        for path in all_paths(tree):
+            last = tree.node(path[-1][0])
+            assert last.kind in ("solution", "escalation"), (tree.id, path)
+    assert not [w for w in kb.warnings if "diagnosis tree" in w]
+
+
+def test_run_every_tree_is_reachable_from_a_standard_question() -> None:
+    kb, book = shipped()
+    linked = {q.tree for q in kb.questions.values() if q.tree}
+    assert linked >= set(book.trees)
+
+
+def test_run_every_tree_has_rasa_test_stories() -> None:
+    _, book = shipped()
+    stories = yaml.safe_load((ROOT / "tests" / "test_stories.yml").read_text(encoding="utf-8"))
+    names = " ".join(s["story"] for s in stories["stories"])
+    for tree_id in book.trees:
+        assert f"diagnosis {tree_id}:" in names, f"run python -m bot.diagnosis.stories ({tree_id})"
