@@ -21,9 +21,12 @@ run: model  ## start Rasa and the app on the embedded defaults (Ctrl-C stops bot
 test: model chromium  ## the whole test suite
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
-bench: model  ## side-by-side benchmarks (matcher vs Rasa FAQ vs lexical) and the round trip
+bench: model chromium  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
 	.venv/bin/python -m bench
 	.venv/bin/python -m bench.roundtrip -n 100
+	.venv/bin/python -m bench.wechat -n 60 -m 40
+	.venv/bin/python -m bench.handoff -n 50
+	.venv/bin/python -m bench.publish
 
 lint: setup
 	.venv/bin/ruff check bot actions tests

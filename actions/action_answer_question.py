@@ -8,10 +8,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_of, say, tree_slots, turn_context, utter
+from actions.common import (
+    conversation_of,
+    hand_over,
+    say,
+    tier_context,
+    tree_slots,
+    turn_context,
+    utter,
+)
 from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_question, answer_text
+from bot.dialogue.tiering import assess_turn
 from bot.services import current
 
 
@@ -44,6 +53,25 @@ class ActionAnswerQuestion(Action):
         else:
             reply = answer_text(knowledge, text, tags=tags, channel=channel)
         question = knowledge.kb.questions.get(reply.question_id or "")
+        # Who is asking and how they feel decide the tier, and so who serves the request.
+        tier_text = question.title if chosen and question is not None else text
+        assessed = assess_turn(
+            services, tier_context(tracker), tier_text, intent=intent, match=reply.match
+        )
+        assessment = assessed[0] if assessed else None
+        if assessment is not None and reply.question_id:
+            variant_tags = set(assessment.inputs.tags)  # incl. the warranty of the named device
+            if variant_tags != tags:
+                again = answer_question(
+                    knowledge, reply.question_id, tags=variant_tags, channel=channel
+                )
+                reply.text, reply.links = again.text, again.links
+        decision = assessment.decision if assessment is not None else None
+        if assessment is not None and decision is not None and decision.kind == "queue":
+            if decision.answer_first and reply.decision == "answer":
+                utter(dispatcher, reply, intent, assessment)
+            hand_over(dispatcher, services, assessment)
+            return events
         if (
             reply.decision == "answer"
             and question is not None
@@ -59,8 +87,9 @@ class ActionAnswerQuestion(Action):
                 None if chosen else text,
                 conversation_of(tracker),
             )
-            for item in turn.says:
-                say(dispatcher, item, turn.handoff)
+            match = {**reply.diagnostics(), "intent": intent, "tree": question.tree}
+            for i, item in enumerate(turn.says):
+                say(dispatcher, item, turn.handoff, match if i == 0 else None)
             return [*events, *tree_slots(turn.state)]
-        utter(dispatcher, reply, intent)
+        utter(dispatcher, reply, intent, assessment)
         return events

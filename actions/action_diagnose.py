@@ -13,10 +13,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_of, say, tree_slots, turn_context, utter
+from actions.common import (
+    conversation_of,
+    merged_route,
+    say,
+    tier_context,
+    tree_slots,
+    turn_context,
+    utter,
+)
 from bot.diagnosis.engine import START_INTENT, State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_text
+from bot.dialogue.tiering import assess_turn
 from bot.services import current
 
 
@@ -69,10 +78,20 @@ class ActionDiagnose(Action):
                 channel=channel,
                 conversation_id=conversation_id,
             )
+        handoff = turn.handoff
+        if handoff is not None:
+            # The tree ran out of self-service steps: the tier policy adds priority and may
+            # raise the tier (an upset or high-value customer).
+            assessed = assess_turn(services, tier_context(tracker), text, intent=intent, match=None)
+            if assessed is not None:
+                handoff = merged_route(assessed[0], {"route": "queue", **handoff})
         if turn.answer is not None:
-            utter(dispatcher, turn.answer, intent)
+            assessed = assess_turn(
+                services, tier_context(tracker), text, intent=intent, match=turn.answer.match
+            )
+            utter(dispatcher, turn.answer, intent, assessed[0] if assessed else None)
         for item in turn.says:
-            say(dispatcher, item, turn.handoff)
+            say(dispatcher, item, handoff)
         return [
             *tree_slots(turn.state),
             SlotSet("diagnosis_choice", None),

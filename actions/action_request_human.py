@@ -8,9 +8,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_of, say, tree_slots, turn_context
+from actions.common import (
+    answered_in_tree,
+    conversation_of,
+    hand_over,
+    tier_context,
+    tree_slots,
+    turn_context,
+    utter,
+)
 from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
+from bot.dialogue.answering import answer_text
+from bot.dialogue.tiering import assess_turn
 from bot.services import current
 
 
@@ -36,33 +46,37 @@ class ActionRequestHuman(Action):
             and not state.paused
             and diagnoser.has(state.tree)
         ):
-            text = str(tracker.latest_message.get("text") or "")
-            if not text.startswith("/") and diagnoser.reads(state, text) not in (None, "human"):
-                # NLU heard "a human" in words that answer the tree's question ("找师傅修过"):
-                # the tree's own reading wins.
-                turn = diagnosing.answer(
-                    services,
-                    diagnoser,
-                    state,
-                    text=text,
-                    choice=None,
-                    intent=None,
-                    question_id=None,
-                    tags=set(),
-                    channel="web",
-                    conversation_id=conversation_of(tracker),
-                )
-                for item in turn.says:
-                    say(dispatcher, item, turn.handoff)
-                return tree_slots(turn.state)
+            read = answered_in_tree(dispatcher, services, tracker, skip={"human"})
+            if read is not None:  # NLU heard "a human" in words that answer the tree's question
+                return read
             turn = diagnosing.request_human(services, diagnoser, state, conversation_of(tracker))
             route = {"route": "queue", **(turn.handoff or {})}
-            dispatcher.utter_message(
-                text=turn.says[0].text,
-                custom={"kefu": {"request_human": True, "route": route}},
+            assessed = assess_turn(
+                services, tier_context(tracker), "转人工", intent="request_human", match=None
             )
+            if assessed is not None:
+                hand_over(dispatcher, services, assessed[0], request_human=True, extra_route=route)
+            else:
+                dispatcher.utter_message(
+                    text=turn.says[0].text,
+                    custom={"kefu": {"request_human": True, "route": route}},
+                )
             return tree_slots(None)
-        dispatcher.utter_message(
-            response="utter_handoff_requested", custom={"kefu": {"request_human": True}}
+        text = str(tracker.latest_message.get("text") or "")
+        channel, tags = turn_context(tracker)
+        reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
+        assessed = assess_turn(
+            services, tier_context(tracker), text, intent="request_human", match=reply.match
         )
+        if assessed is None:
+            dispatcher.utter_message(
+                response="utter_handoff_requested", custom={"kefu": {"request_human": True}}
+            )
+            return []
+        assessment = assessed[0]
+        if assessment.decision.kind != "queue" and reply.decision == "answer":
+            # A simple question asked together with "转人工": the answer first, and the offer.
+            utter(dispatcher, reply, "request_human", assessment)
+            return []
+        hand_over(dispatcher, services, assessment, request_human=True)
         return []

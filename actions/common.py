@@ -8,8 +8,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.diagnosis.engine import Say, State
+from bot.diagnosis.engine import HUMAN_PAYLOAD, Say, State
+from bot.dialogue import diagnosing
 from bot.dialogue.answering import Reply
+from bot.dialogue.tiering import TurnContext, route_payload
+from bot.services import Services
+from bot.tiering.assess import Assessment
 
 
 def turn_context(tracker: Tracker) -> tuple[str, set[str]]:
@@ -20,11 +24,38 @@ def turn_context(tracker: Tracker) -> tuple[str, set[str]]:
     return channel, tags
 
 
-def utter(dispatcher: CollectingDispatcher, reply: Reply, intent: str | None) -> None:
-    """Send a reply: the answer text, or a domain response with the reply's buttons."""
-    custom = {"links": reply.links, "kefu": {**reply.diagnostics(), "intent": intent}}
+def tier_context(tracker: Tracker) -> TurnContext:
+    """Sender, channel and stored ids of this turn, for the tier policy."""
+    metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
+    client = metadata.get("client")
+    message_id = metadata.get("message_id")
+    return TurnContext(
+        channel=str(metadata.get("channel") or "web"),
+        sender=tracker.sender_id,
+        conversation_id=conversation_of(tracker),
+        message_id=message_id if isinstance(message_id, int) else None,
+        client=client if isinstance(client, dict) else {},
+    )
+
+
+def utter(
+    dispatcher: CollectingDispatcher,
+    reply: Reply,
+    intent: str | None,
+    assessment: Assessment | None = None,
+) -> None:
+    """Send a reply: the answer text, or a domain response with the reply's buttons.
+
+    When the tier policy says so, an answer also offers a human (a 转人工 button).
+    """
+    kefu = {**reply.diagnostics(), "intent": intent}
+    if assessment is not None:
+        kefu["tier_decision"] = assessment.decision.to_dict()
+    custom = {"links": reply.links, "kefu": kefu}
     if reply.decision == "answer":
-        dispatcher.utter_message(text=reply.text, custom=custom)
+        offer = assessment is not None and assessment.decision.offer_human
+        buttons = [{"title": "转人工", "payload": HUMAN_PAYLOAD}] if offer else None
+        dispatcher.utter_message(text=reply.text, buttons=buttons, custom=custom)
     elif reply.decision == "clarify":
         dispatcher.utter_message(response="utter_clarify", buttons=reply.buttons, custom=custom)
     elif reply.decision == "unavailable":
@@ -49,12 +80,84 @@ def tree_slots(state: State | None) -> list[EventType]:
     ]
 
 
-def say(dispatcher: CollectingDispatcher, item: Say, handoff: dict[str, Any] | None) -> None:
-    """Utter one diagnosis message; an escalation carries the route for the gateway."""
-    kefu: dict[str, Any] = {}
+def say(
+    dispatcher: CollectingDispatcher,
+    item: Say,
+    handoff: dict[str, Any] | None,
+    kefu: dict[str, Any] | None = None,
+) -> None:
+    """Utter one diagnosis message; an escalation carries the route for the gateway, the first
+    message of a tree started by a matched question carries the match (`kefu`)."""
+    kefu = dict(kefu or {})
     if handoff is not None:
         kefu["route"] = {"route": "queue", **handoff}
     custom = {"links": item.links, "kefu": kefu} if item.links or kefu else None
     dispatcher.utter_message(
         text=item.text, buttons=item.buttons or None, image=item.image, custom=custom
     )
+
+
+def hand_over(
+    dispatcher: CollectingDispatcher,
+    services: Services,
+    assessment: Assessment,
+    *,
+    request_human: bool = False,
+    extra_route: dict[str, Any] | None = None,
+) -> None:
+    """Tell the customer who takes over, and the gateway to queue the conversation."""
+    decision = assessment.decision
+    names = services.assessor.engine.skill_names if services.assessor else {}
+    team = next((names[s] for s in decision.skills if s in names), None)
+    text = services.texts.get("handoff_queued", team=team or services.texts.get("default_team"))
+    route = merged_route(assessment, extra_route)
+    kefu: dict[str, Any] = {"route": route, "tier_decision": decision.to_dict()}
+    if request_human:
+        kefu["request_human"] = True
+    dispatcher.utter_message(text=text, custom={"kefu": kefu})
+
+
+def merged_route(assessment: Assessment, extra_route: dict[str, Any] | None) -> dict[str, Any]:
+    """The policy's route, merged with a diagnosis escalation's (its skills and summary first;
+    the more urgent tier wins)."""
+    decision = assessment.decision
+    route = {**route_payload(assessment), **(extra_route or {})}
+    if extra_route:
+        route["tier"] = max(int(extra_route.get("tier") or 0), decision.tier)
+        route["priority"] = decision.priority
+        route["skills"] = list(dict.fromkeys([*extra_route.get("skills", []), *decision.skills]))
+        route["policy_reason"] = decision.reason
+    return route
+
+
+def answered_in_tree(
+    dispatcher: CollectingDispatcher,
+    services: Services,
+    tracker: Tracker,
+    skip: set[str] | None = None,
+) -> list[EventType] | None:
+    """Inside a running tree, typed words the tree can read are an answer to it, whatever intent
+    NLU saw ("手机充电器" is no request to bind a phone). None when they are not."""
+    diagnoser = services.knowledge.diagnoser
+    state = State.from_slot(tracker.get_slot("diagnosis"))
+    text = str(tracker.latest_message.get("text") or "")
+    if diagnoser is None or state is None or state.paused or not diagnoser.has(state.tree):
+        return None
+    if text.startswith("/") or diagnoser.reads(state, text) in (None, *(skip or set())):
+        return None
+    channel, tags = turn_context(tracker)
+    turn = diagnosing.answer(
+        services,
+        diagnoser,
+        state,
+        text=text,
+        choice=None,
+        intent=None,
+        question_id=None,
+        tags=tags,
+        channel=channel,
+        conversation_id=conversation_of(tracker),
+    )
+    for item in turn.says:
+        say(dispatcher, item, turn.handoff)
+    return tree_slots(turn.state)

@@ -8,19 +8,13 @@ messages one at a time over the REST channel and reports the median and p95 in m
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 
-from bot.config import ROOT
-from bot.runtime.rasa import model_path, train_if_changed
-from bot.runtime.stack import LocalStack
+from bench import live
 
 # A mix of dialogue acts: greetings (Rasa response), questions (action + matcher), thanks.
 MESSAGES = ["你好", "怎么查询维修进度", "电脑开不了机怎么办", "发票怎么开", "谢谢", "wifi老是掉线"]
@@ -49,24 +43,8 @@ def measure(url: str, n: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=100)
-    parser.add_argument("--url", help="a running app; default: start one")
-    args = parser.parse_args()
-    if args.url:
-        result = measure(args.url, args.n)
-    else:
-        train_if_changed(ROOT / "models")
-        with (
-            tempfile.TemporaryDirectory() as tmp,
-            LocalStack(model_path(ROOT / "models"), Path(tmp)) as stack,
-        ):
-            measure(stack.url, 5)  # warm the caches of both processes
-            result = measure(stack.url, args.n)
-    out = ROOT / "var" / "bench" / "roundtrip.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(json.dumps({"roundtrip": result}, ensure_ascii=False))
+    """Command line: see the module docstring."""
+    live.run("roundtrip", measure, 100, __doc__ or "", warm=5)
 
 
 if __name__ == "__main__":

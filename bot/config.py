@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.editor.settings import EditorSettings
 from bot.matching.settings import MatchingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,25 @@ class CrmSettings(BaseModel):
     )
 
 
+class HandoffSettings(BaseModel):
+    """Handoff to engineers: service hours, routing and waiting estimates (`bot/handoff/`)."""
+
+    timezone: str = "Asia/Shanghai"  # the service centre's clock, for hours and promises
+    # Engineers take conversations in these hours ("HH:MM-HH:MM", several joined by ","),
+    # on these ISO weekdays (1 = Monday). Outside them a request becomes a ticket.
+    hours: str = Field(
+        default="00:00-24:00", pattern=r"^\d\d:\d\d-\d\d:\d\d(,\d\d:\d\d-\d\d:\d\d)*$"
+    )
+    days: list[Annotated[int, Field(ge=1, le=7)]] = [1, 2, 3, 4, 5, 6, 7]
+    default_capacity: PositiveInt = 3  # concurrent conversations of an engineer without a profile
+    handle_minutes: PositiveFloat = 6.0  # average time an engineer needs per conversation (ETA)
+    offer_timeout_s: PositiveFloat = 90.0  # an offer not accepted in time goes to someone else
+    overflow_after_s: PositiveFloat = 180.0  # then any online engineer may take it, skill or not
+    presence_ttl_s: PositiveFloat = 45.0  # a console that stopped sending heartbeats is offline
+    tick_s: PositiveFloat = 3.0  # how often waiting positions, offers and presence are checked
+    ticket_hours: PositiveFloat = 8.0  # service hours within which a ticket is answered
+    auto_route: bool = True  # offer waiting conversations to the best engineer by itself
+
 
 class Settings(BaseSettings):
     """All settings. Read from the environment and an optional ``.env`` file."""
@@ -118,6 +138,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     matching: MatchingSettings = MatchingSettings()
     crm: CrmSettings = CrmSettings()
+    handoff: HandoffSettings = HandoffSettings()
+    editor: EditorSettings = EditorSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
 from bot.diagnosis.engine import Diagnoser
@@ -25,7 +26,23 @@ from bot.matching.pipeline import Matcher
 from bot.storage.db import Database
 from bot.texts import Texts
 
+if TYPE_CHECKING:
+    from bot.editor.runtime import EditorRuntime
+    from bot.handoff.service import HandoffService
+    from bot.profile.binding import BindingService
+    from bot.profile.entry import Greetings
+    from bot.profile.service import ProfileService
+    from bot.tiering.assess import TierAssessor
+
 log = logging.getLogger(__name__)
+
+
+class KnowledgeSource(Protocol):
+    """Where the knowledge served at start comes from (see `bot.editor.runtime`)."""
+
+    def load(self, root: Path) -> tuple[KnowledgeBase, DiagnosisBook]:
+        """The knowledge base and trees to serve, given the knowledge directory."""
+        ...
 
 
 class KnowledgeService:
@@ -50,13 +67,22 @@ class KnowledgeService:
         """The live diagnosis trees (None when the knowledge base has none)."""
         return self._diagnoser
 
-    def warm_up(self, path: Path | None = None) -> None:
-        """Load the encoder and the knowledge files, and build the first index."""
+    def warm_up(self, path: Path | None = None, source: KnowledgeSource | None = None) -> None:
+        """Load the encoder and the knowledge, and build the first index.
+
+        Args:
+            path: the knowledge directory (default: settings).
+            source: where the knowledge to serve comes from (the editor's published versions,
+                which the files seed); None = the files as they are.
+        """
         started = time.perf_counter()
         self.matcher.warm_up()
-        root = path or self.settings.knowledge_dir
-        kb = load_knowledge(root)
-        book = load_diagnosis(root, kb.product_ids) if Path(root).is_dir() else DiagnosisBook()
+        root = Path(path or self.settings.knowledge_dir)
+        if source is not None:
+            kb, book = source.load(root)
+        else:
+            kb = load_knowledge(root)
+            book = load_diagnosis(root, kb.product_ids) if root.is_dir() else DiagnosisBook()
         self.publish(kb, book)
         log.info(
             "knowledge base live: %d questions in %.1f s",
@@ -85,6 +111,12 @@ class Services:
     rasa: RasaClient
     gateway: Gateway
     knowledge: KnowledgeService
+    editor: EditorRuntime | None = None  # the knowledge editor's state (versions, drafts)
+    profiles: ProfileService | None = None  # customer profiles and tags (bot.profile)
+    assessor: TierAssessor | None = None  # the tier policy with entities and emotion
+    binding: BindingService | None = None  # links a channel user to a customer by a code
+    greetings: Greetings | None = None  # greeting and topics by customer (greetings.yml)
+    handoff: HandoffService | None = None  # queues, engineers' consoles (bot.handoff)
 
 
 _current: Services | None = None

@@ -11,16 +11,22 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bot import __version__
-from bot.api.errors import BodySizeLimit, install_error_handlers
-from bot.api.routes import actions, chat, health, pages, staff, wechat
+from bot.api.errors import install_error_handlers
+from bot.api.routes import actions, agent, chat, editor, health, pages, staff, wechat
 from bot.api.routes.chat import STATIC
 from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
+from bot.dialogue.enrich import Enricher
+from bot.editor.runtime import EditorRuntime
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.service import Gateway
+from bot.profile.binding import BindingService
+from bot.profile.entry import Greetings
+from bot.profile.service import ProfileService
 from bot.services import KnowledgeService, Services, install
 from bot.storage.db import Database, migrate
 from bot.texts import Texts
+from bot.tiering.build import build_assessor
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +38,26 @@ def build_services(settings: Settings) -> Services:
     seed_demo_accounts(db, settings)
     texts = Texts.load(settings.knowledge_dir)
     knowledge = KnowledgeService(settings)
-    knowledge.warm_up()
+    editor_rt = EditorRuntime(db, settings, knowledge)
+    knowledge.warm_up(source=editor_rt)  # the newest published version; the files seed it
+    editor_rt.start_sync()
     rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_s)
+    profiles = ProfileService(db, settings)
+    profiles.warm_up()
+    # Intents come from Rasa through the actions; the assessor never calls Rasa itself here.
+    assessor = build_assessor(settings, matcher=knowledge.matcher, use_rasa=False)
     return Services(
         settings=settings,
         db=db,
         texts=texts,
         rasa=rasa,
-        gateway=Gateway(db, rasa, texts),
+        gateway=Gateway(db, rasa, texts, enrich=Enricher(db, profiles, assessor)),
         knowledge=knowledge,
+        editor=editor_rt,
+        profiles=profiles,
+        assessor=assessor,
+        binding=BindingService(db, profiles.crm, valid_minutes=settings.crm.binding_code_minutes),
+        greetings=Greetings.load(settings.knowledge_dir),
     )
 
 
@@ -58,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             install(None)
+            if services.editor is not None:
+                services.editor.close()
             await services.rasa.aclose()
             services.db.dispose()
 
@@ -68,8 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Knowledge imports (zip, xlsx) may exceed the general body limit.
+    app.add_middleware(editor.UploadLimit, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (health, chat, staff, actions, pages, wechat):
+    for module in (health, chat, staff, actions, pages, wechat, agent, editor):
         app.include_router(module.router)
     return app

@@ -29,6 +29,7 @@ class Reply:
     links: list[dict[str, str]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     tier: int | None = None
+    match: Any = field(default=None, repr=False)  # the MatchResult behind a matched reply
 
     def diagnostics(self) -> dict[str, Any]:
         """What is stored with the message for editors and engineers (not shown to users)."""
@@ -89,14 +90,16 @@ def answer_text(
             knowledge, result.answer_id, tags=tags, channel=channel, today=today
         )
         reply.candidates = candidates
+        reply.match = result
         return reply
     if result.decision == "clarify" and result.candidates:
         return Reply(
             "clarify",
             buttons=[{"title": c.title, "payload": choose_payload(c.id)} for c in result.choices],
             candidates=candidates,
+            match=result,
         )
-    return Reply("none", buttons=category_buttons(knowledge), candidates=candidates)
+    return Reply("none", buttons=category_buttons(knowledge), candidates=candidates, match=result)
 
 
 def category_buttons(knowledge: KnowledgeService) -> list[dict[str, str]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
+from bot.handoff.opening import HandoffRequest, request_from_reply
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.texts import Texts
@@ -16,6 +17,19 @@ from bot.texts import Texts
 log = logging.getLogger(__name__)
 
 OnStored = Callable[[int], Awaitable[None]]
+
+
+class HandoffHooks(Protocol):
+    """What the gateway needs of the handoff service (`bot.handoff.HandoffService`)."""
+
+    async def on_customer_message(
+        self, conversation_id: int, message_id: int
+    ) -> list[Outbound] | None: ...
+
+    async def open(self, request: HandoffRequest) -> list[Outbound]: ...
+
+
+Enrich = Callable[[Inbound, int], dict[str, Any]]  # (message, stored id) -> extra Rasa metadata
 
 
 class SenderLocks:
@@ -35,11 +49,22 @@ class SenderLocks:
 class Gateway:
     """Stores every message in and out, and asks Rasa (or later an engineer) for the answer."""
 
-    def __init__(self, db: Database, rasa: RasaClient, texts: Texts) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rasa: RasaClient,
+        texts: Texts,
+        enrich: Enrich | None = None,
+    ) -> None:
         self.db = db
         self.rasa = rasa
         self.texts = texts
         self.locks = SenderLocks()
+        # Who is asking and how they sound: tags for the answer variants, emotion and entities
+        # kept with the stored message (bot.dialogue.enrich); None = plain messages.
+        self.enrich = enrich
+        # Engineers (bot.handoff): set by the app once built; None = the bot answers everything.
+        self.handoff: HandoffHooks | None = None
 
     async def handle(self, inbound: Inbound, on_stored: OnStored | None = None) -> Turn:
         """Store the message, get the answer, store the answer, return it.
@@ -59,8 +84,16 @@ class Gateway:
                 "channel": inbound.channel,
                 "conversation_id": conv_id,
                 "customer_id": customer_id,
+                "message_id": msg_id,
                 "client": inbound.metadata,
             }
+            if self.enrich is not None:
+                metadata.update(await asyncio.to_thread(self.enrich, inbound, msg_id))
+            if self.handoff is not None:
+                # Queued or with an engineer: the message goes to them, not to Rasa.
+                held = await self.handoff.on_customer_message(conv_id, msg_id)
+                if held is not None:
+                    return Turn(conv_id, msg_id, held)
             degraded = False
             try:
                 raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
@@ -73,7 +106,11 @@ class Gateway:
                 log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
                 replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
                 degraded = True
-            await asyncio.to_thread(self._store_replies, conv_id, msg_id, replies, degraded)
+            request = await asyncio.to_thread(
+                self._store_replies, conv_id, msg_id, replies, degraded
+            )
+            if request is not None and self.handoff is not None:
+                replies = [*replies, *await self.handoff.open(request)]
             return Turn(conv_id, msg_id, replies, degraded=degraded)
 
     def _store_inbound(self, inbound: Inbound) -> tuple[int, int, int, list[Outbound] | None]:
@@ -104,9 +141,11 @@ class Gateway:
 
     def _store_replies(
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool
-    ) -> None:
+    ) -> HandoffRequest | None:
+        """Store the replies; returns the handoff to engineers they ask for, if any."""
         from bot.storage.models import Conversation, Message
 
+        request: HandoffRequest | None = None
         with self.db.session() as s:
             conv = s.get(Conversation, conv_id)
             assert conv is not None
@@ -135,9 +174,11 @@ class Gateway:
                 elif kefu.get("request_human"):
                     conv.route = "human_requested"
                     conv.reason = "用户要求转人工"
+                request = request or request_from_reply(r.custom, conv_id, msg_id)
             inbound = s.get(Message, msg_id)
             assert inbound is not None
             inbound.status = "unanswered" if degraded else "answered"
+        return request
 
 
 def _outbound(m: Any) -> Outbound:

@@ -306,3 +306,147 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column()
 
 
+# -- Knowledge editor: drafts, published versions and the audit log -------------------------
+
+
+class KbVersion(Base):
+    """A published state of the knowledge: a full snapshot plus its diff against the previous.
+
+    `number` counts 1, 2, 3...; the highest number is what is live.
+    """
+
+    __tablename__ = "kb_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(String(12))  # files | publish | rollback
+    author: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("kb_drafts.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # of the files it was read from
+    snapshot: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON
+    diff: Mapped[dict[str, Any]] = mapped_column(default=dict)  # against the previous version
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KbDraft(Base):
+    """A set of edits (questions and trees) on its way through review to publishing."""
+
+    __tablename__ = "kb_drafts"
+    __table_args__ = (Index("ix_kb_drafts_status", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(64))
+    # editing | submitted | approved | published | discarded
+    status: Mapped[str] = mapped_column(String(12), default="editing")
+    base_version: Mapped[int | None] = mapped_column()
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # see bot/editor/drafts.py
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    published_version: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KbAudit(Base):
+    """One change made through the editor: who, when, what, on which item."""
+
+    __tablename__ = "kb_audit"
+    __table_args__ = (Index("ix_kb_audit_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)  # e.g. draft.publish
+    target_type: Mapped[str] = mapped_column(String(20))  # question | tree | draft | version
+    target_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# -- Handoff to engineers: agent profiles, handoffs and their events, ratings --------------
+
+
+class AgentProfile(Base):
+    """What an engineer can take: skills, how many conversations at once, and presence.
+
+    `status` is what the engineer chose in the console (online | busy | away); `seen_until` is
+    when the console's last heartbeat expires (epoch seconds), so a closed console is offline.
+    """
+
+    __tablename__ = "agent_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # staff_users.username
+    skills: Mapped[list[Any]] = mapped_column(default=list)  # skill ids of skills.yml
+    capacity: Mapped[int] = mapped_column(default=3)
+    status: Mapped[str] = mapped_column(String(10), default="online")
+    seen_until: Mapped[float] = mapped_column(Float, default=0.0)
+    last_assigned_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Handoff(Base):
+    """One request for an engineer, from the decision to close, return or ticket.
+
+    status: queued (waiting) | offered (routed to `agent`, not yet accepted) | active (the
+    engineer holds the conversation) | closed | returned (to the bot) | ticket | cancelled.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        Index("ix_handoffs_status", "status", "priority", "requested_at"),
+        Index("ix_handoffs_conversation", "conversation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    sender: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    queue: Mapped[str] = mapped_column(String(40))  # skill group: the first required skill
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    priority: Mapped[int] = mapped_column(default=3)  # 1-5, 5 = most urgent
+    tier: Mapped[int | None] = mapped_column()
+    source: Mapped[str] = mapped_column(String(20))  # tree | request_human | tier | ...
+    reason: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    agent: Mapped[str | None] = mapped_column(String(64), index=True)
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)  # snapshot at handoff
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)  # the handoff decision
+    offered_at: Mapped[datetime | None] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class HandoffEvent(Base):
+    """What happened to a handoff: queued, offered, accepted, note, transferred, closed, ..."""
+
+    __tablename__ = "handoff_events"
+    __table_args__ = (Index("ix_handoff_events_handoff", "handoff_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))  # a username, "customer" or "system"
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServiceRating(Base):
+    """The customer's rating (1-5) of an engineer's service, with an optional comment."""
+
+    __tablename__ = "service_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent: Mapped[str | None] = mapped_column(String(64), index=True)
+    score: Mapped[int] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,7 +32,7 @@ class TestStore:
             assert stored is not None and stored.tier == 3
             assert (
                 stored.reason
-                == "连续 2 次未能识别问题 -> 第3级，转售后政策（保修、退换、寄修）工程师"
+                == "连续 2 次未能识别问题 -> 第3级，转售后政策工程师"
             )
             history = tier_history(s, conv.id)
             row = s.query(TierDecisionRecord).order_by(TierDecisionRecord.id).first()

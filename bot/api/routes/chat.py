@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.api.deps import ServicesDep
 from bot.gateway.types import Inbound
+from bot.handoff import HandoffError, live
+from bot.handoff.hub import Connection, Gate
 from bot.services import Services
 from bot.storage import repository as repo
 
@@ -76,6 +78,8 @@ class WsMessage(BaseModel):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex, max_length=64)
     text: str = Field(max_length=100_000)
     payload: str | None = Field(None, max_length=2_000)
+    # The page's own metadata; only a signed `customer_token` in it is trusted (bot.profile).
+    metadata: dict[str, str] = Field(default_factory=dict, max_length=8)
 
 
 @router.websocket("/ws/chat")
@@ -84,15 +88,23 @@ async def chat_socket(
     svc: ServicesDep,
     sender: Annotated[str, Query(pattern=SENDER_PATTERN)],
 ) -> None:
-    """The page's live connection: history on connect, then ack / typing / replies."""
+    """The page's live connection: history on connect, then ack / typing / replies, and what
+    engineers send (pushed here from any replica)."""
     await ws.accept()
-    await ws.send_json({"type": "history", "messages": await _history(svc, sender)})
+    gate = Gate(ws.send_json)  # engineers' messages wait until the history is out
+    cid = svc.handoff.customers.add(Connection(f"web:{sender}", gate)) if svc.handoff else None
     try:
+        history = await _history(svc, sender)
+        await ws.send_json({"type": "history", "messages": history})
+        await gate.open({m["id"] for m in history})
         while True:
             raw = await ws.receive_text()
             await _on_socket_message(ws, svc, sender, raw)
     except WebSocketDisconnect:
         return
+    finally:
+        if svc.handoff is not None and cid is not None:
+            svc.handoff.customers.remove(f"web:{sender}", cid)
 
 
 class WsFeedback(BaseModel):
@@ -108,6 +120,9 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         data = json.loads(raw)
         if isinstance(data, dict) and data.get("type") == "feedback":
             await _on_feedback(svc, sender, WsFeedback.model_validate(data))
+            return
+        if isinstance(data, dict) and data.get("type") in ("rating", "typing"):
+            await _on_handoff_frame(ws, svc, sender, data)
             return
         msg = WsMessage.model_validate(data)
     except (json.JSONDecodeError, ValidationError):
@@ -137,7 +152,12 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         await ws.send_json({"type": "typing", "on": True})
 
     inbound = Inbound(
-        channel="web", sender=sender, text=msg.text, payload=msg.payload, client_id=msg.id
+        channel="web",
+        sender=sender,
+        text=msg.text,
+        payload=msg.payload,
+        metadata=dict(msg.metadata),
+        client_id=msg.id,
     )
     turn = await svc.gateway.handle(inbound, on_stored=acked)
     for reply in turn.replies:
@@ -163,6 +183,35 @@ async def _on_feedback(svc: Services, sender: str, feedback: WsFeedback) -> None
     await asyncio.to_thread(store)
 
 
+class WsRating(BaseModel):
+    """The customer's rating of an engineer's service, after close."""
+
+    type: str = Field(pattern="^rating$")
+    handoff: int
+    score: int = Field(ge=1, le=5)
+    comment: str | None = Field(None, max_length=500)
+
+
+async def _on_handoff_frame(
+    ws: WebSocket, svc: Services, sender: str, data: dict[str, Any]
+) -> None:
+    """Typing (shown to the engineer) and the rating after an engineer closed."""
+    if svc.handoff is None:
+        return
+    if data.get("type") == "typing":
+        await live.customer_typing(svc.handoff, "web", sender)
+        return
+    rating = WsRating.model_validate(data)
+    try:
+        text = await live.rate(
+            svc.handoff, "web", sender, rating.handoff, rating.score, rating.comment
+        )
+    except HandoffError as exc:
+        await ws.send_json({"type": "error", "code": exc.code, "text": exc.message})
+        return
+    await ws.send_json({"type": "rated", "handoff": rating.handoff, "text": text})
+
+
 async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
     def load() -> list[dict[str, Any]]:
         with svc.db.session() as s:
@@ -171,7 +220,9 @@ async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
                 return []
             return [
                 {
+                    "id": m.id,
                     "role": m.role,
+                    "name": m.payload.get("agent_name"),
                     "text": m.text,
                     "buttons": m.payload.get("buttons") or [],
                     "links": (m.payload.get("custom") or {}).get("links", []),

@@ -18,7 +18,7 @@ async def index() -> RedirectResponse:
 
 @router.get("/agent")
 async def agent_console() -> FileResponse:
-    """The agent console."""
+    """The agent console: queues, live chat with customers, context, tickets (`agent.js`)."""
     return FileResponse(STATIC / "agent.html", media_type="text/html")
 
 

@@ -11,7 +11,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
 from bot.auth.staff import authenticate, issue_token
 from bot.diagnosis.store import node_stats, sessions_of
+from bot.handoff.queries import handoff_status
 from bot.storage import repository as repo
+from bot.tiering.store import tier_history
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
@@ -53,8 +55,8 @@ async def conversation(
                 "tier": conv.tier,
                 "route": conv.route,
                 "reason": conv.reason,
-                "tier_history": [],
-                "handoff": None,
+                "tier_history": tier_history(s, conv.id),
+                "handoff": None,  # filled below, outside this session
                 "started_at": conv.started_at.isoformat(),
                 "messages": [
                     {
@@ -76,6 +78,7 @@ async def conversation(
         raise HTTPException(404, detail=f"no conversation for sender {sender!r}")
     # The diagnosis trees walked in this conversation: what was asked, answered and tried.
     data["diagnosis"] = await asyncio.to_thread(sessions_of, svc.db, data["id"])
+    data["handoff"] = await asyncio.to_thread(handoff_status, svc.db, data["id"])
     return data
 
 

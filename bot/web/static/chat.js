@@ -4,6 +4,9 @@
  *   ws(s)://<host>/ws/chat?sender=<id>[&token=<signed customer token>]
  * Client -> server: {"type":"message","id","text","payload"?} and {"type":"feedback",...}
  * Server -> client: history | ack | typing | bot | agent | system | error  (see bot/api/routes/chat.py)
+ *   and, while engineers have the conversation (bot/handoff): queue (place and estimated wait),
+ *   rating (asked after an engineer closed), rated. Client -> server also: {"type":"typing"}
+ *   while an engineer serves, {"type":"rating","handoff","score","comment"?}.
  */
 (function () {
   "use strict";
@@ -41,7 +44,7 @@
     connects: 0, // successful opens so far
     drops: 0, // disconnects so far
     queued: 0, // user messages not yet acknowledged by the server
-    mode: "bot", // bot | agent (a human engineer has the conversation)
+    mode: "bot", // bot | queue (waiting for an engineer) | agent (an engineer has the conversation)
     agentName: "",
     typing: false, // the typing indicator is showing
   };
@@ -58,6 +61,7 @@
   var lastTs = 0;
   var lastChoices = null; // the latest button group, to mark the option a history reply chose
   var feedbackSentAt = 0; // a server that does not know "feedback" frames answers invalid_message
+  var typingSentAt = 0; // our own typing signal to the engineer, at most every 3 s
 
   // ---------------------------------------------------------------- helpers
 
@@ -193,6 +197,10 @@
       var pill = el("div", "pill");
       appendRich(pill, m.text || "");
       li.appendChild(pill);
+      if (Array.isArray(m.buttons) && m.buttons.length) {
+        li.classList.add("msg--stack");
+        li.appendChild(renderChoices(m.buttons));
+      }
       els.thread.appendChild(li);
       afterAppend(stick);
       return li;
@@ -465,10 +473,23 @@
     try { ws.send(JSON.stringify(obj)); return true; } catch (e) { return false; }
   }
 
+  /**
+   * A site that knows its logged-in customer passes a signed token (see bot/profile/token.py)
+   * as window.KEFU_CUSTOMER_TOKEN or ?customer_token=...; the server verifies it.
+   */
+  var customerToken = window.KEFU_CUSTOMER_TOKEN ||
+    new URLSearchParams(window.location.search).get("customer_token") || null;
+
+  function withMetadata(frame) {
+    if (customerToken) frame.metadata = { customer_token: customerToken };
+    return frame;
+  }
+
   function flushPending() {
     pending.forEach(function (p, id) {
       var frame = { type: "message", id: id, text: p.text };
       if (p.payload) frame.payload = p.payload;
+      withMetadata(frame);
       if (sendJson(frame)) setUserStatus(p.el, "");
     });
   }
@@ -479,7 +500,9 @@
     switch (msg.type) {
       case "history": return applyHistory(Array.isArray(msg.messages) ? msg.messages : []);
       case "ack": return onAck(msg.id);
-      case "typing": return msg.on ? showTyping() : hideTyping();
+      case "typing":
+        if (msg.who === "agent" && msg.name) state.agentName = msg.name;
+        return msg.on ? showTyping() : hideTyping();
       case "bot":
       case "agent":
         hideTyping();
@@ -490,9 +513,17 @@
         render({ role: msg.type, text: msg.text, buttons: msg.buttons, links: msg.links, image: msg.image, name: msg.name, id: msg.id, reply_to: msg.reply_to }, { live: true });
         return;
       case "system":
+        setMode(msg);
         known.push({ role: "system", text: msg.text || "" });
-        render({ role: "system", text: msg.text }, { live: true });
+        render({ role: "system", text: msg.text, buttons: msg.buttons }, { live: true });
         return;
+      case "queue": return showQueue(msg);
+      case "rating":
+        setMode(msg);
+        known.push({ role: "system", text: msg.text || "" });
+        renderRating(msg);
+        return;
+      case "rated": return onRated(msg);
       case "error":
         if (msg.code === "invalid_message" && Date.now() - feedbackSentAt < 5000) {
           feedbackSentAt = 0;
@@ -510,6 +541,93 @@
       default:
         return; // unknown types are ignored so the server can add new ones
     }
+  }
+
+  // ---------------------------------------------------------------- engineers (bot/handoff)
+
+  function setMode(msg) {
+    if (!msg.mode) return;
+    state.mode = msg.mode;
+    state.agentName = msg.mode === "agent" ? (msg.name || state.agentName) : "";
+    if (msg.mode !== "queue") {
+      var q = els.thread.querySelector(".msg--queue");
+      if (q) q.remove();
+    }
+    setStatus(state.status);
+  }
+
+  /** The waiting customer's place and estimated wait: one line, kept at the bottom. */
+  function showQueue(msg) {
+    var li = els.thread.querySelector(".msg--queue");
+    if (li) li.remove();
+    li = el("li", "msg msg--system msg--queue");
+    li.setAttribute("data-role", "queue");
+    li.appendChild(el("div", "pill", msg.text || ""));
+    els.thread.appendChild(li);
+    state.mode = "queue";
+    state.queue = { position: msg.position, eta: msg.eta, status: msg.status };
+    afterAppend(nearBottom());
+  }
+
+  /** After an engineer closed: 1-5 stars and an optional comment. */
+  function renderRating(msg) {
+    var li = render({ role: "system", text: msg.text }, { live: true });
+    li.classList.add("msg--stack");
+    var card = el("form", "rating");
+    card.setAttribute("data-handoff", String(msg.handoff));
+    var stars = el("div", "rating__stars");
+    stars.setAttribute("role", "radiogroup");
+    stars.setAttribute("aria-label", "服务评分");
+    var score = 0;
+    var comment = el("textarea", "rating__comment");
+    comment.rows = 2;
+    comment.maxLength = 500;
+    comment.placeholder = "还有什么想对我们说的？（选填）";
+    var submitBtn = el("button", "rating__submit", "提交评价");
+    submitBtn.type = "submit";
+    submitBtn.disabled = true;
+    for (var n = 1; n <= 5; n++) {
+      (function (value) {
+        var b = el("button", "rating__star", "★");
+        b.type = "button";
+        b.setAttribute("data-score", String(value));
+        b.setAttribute("aria-label", value + " 分");
+        b.addEventListener("click", function () {
+          score = value;
+          stars.querySelectorAll(".rating__star").forEach(function (x) {
+            x.classList.toggle("is-on", Number(x.getAttribute("data-score")) <= value);
+          });
+          submitBtn.disabled = false;
+        });
+        stars.appendChild(b);
+      })(n);
+    }
+    card.appendChild(stars);
+    card.appendChild(comment);
+    card.appendChild(submitBtn);
+    card.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!score) return;
+      var frame = { type: "rating", handoff: Number(msg.handoff), score: score };
+      if (comment.value.trim()) frame.comment = comment.value.trim();
+      if (sendJson(frame)) {
+        card.querySelectorAll("button, textarea").forEach(function (x) { x.disabled = true; });
+        card.classList.add("is-sent");
+      }
+    });
+    li.appendChild(card);
+    afterAppend(true);
+  }
+
+  function onRated(msg) {
+    var card = els.thread.querySelector('.rating[data-handoff="' + msg.handoff + '"]');
+    if (card) card.replaceWith(el("div", "rating__thanks", msg.text || "感谢您的评价"));
+    else render({ role: "system", text: msg.text }, { live: true });
+  }
+
+  function signalTyping() {
+    if (state.mode !== "agent" || Date.now() - typingSentAt < 3000) return;
+    if (sendJson({ type: "typing" })) typingSentAt = Date.now();
   }
 
   function onAck(id) {
@@ -566,6 +684,7 @@
     state.queued = pending.size;
     var frame = { type: "message", id: id, text: text };
     if (payload) frame.payload = payload;
+    withMetadata(frame);
     if (sendJson(frame)) {
       if (state.mode === "bot") showTyping();
     } else {
@@ -601,7 +720,7 @@
   // ---------------------------------------------------------------- wiring
 
   els.form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
-  els.input.addEventListener("input", updateComposer);
+  els.input.addEventListener("input", function () { updateComposer(); signalTyping(); });
   els.input.addEventListener("keydown", function (e) {
     // Enter sends, Shift+Enter is a newline; never send while a Chinese IME is composing
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {

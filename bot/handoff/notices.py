@@ -1,0 +1,114 @@
+"""Messages the handoff sends to customers: stored with the conversation, then delivered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.gateway.types import Button, Outbound
+from bot.handoff.effects import Tell
+from bot.storage import repository as repo
+from bot.storage.models import Conversation, Message
+from bot.texts import Texts
+
+LEAVE_PAYLOAD = "/kefu_leave_message"
+CANCEL_PAYLOAD = "/kefu_cancel_queue"
+RATE_PAYLOAD = "/kefu_rate"
+LEAVE_WORDS = frozenset({"留言", "我要留言", "留个言"})
+CANCEL_WORDS = frozenset({"取消排队", "不等了", "取消"})
+
+TEXT_KEYS = (
+    "handoff_offered",
+    "handoff_in_queue",
+    "handoff_waiting",
+    "handoff_waiting_offered",
+    "handoff_position",
+    "handoff_position_offered",
+    "handoff_accepted",
+    "handoff_transferred",
+    "handoff_returned",
+    "handoff_closed",
+    "handoff_ticket_off_hours",
+    "handoff_ticket_no_agent",
+    "handoff_ticket_left",
+    "handoff_ticket_open",
+    "handoff_cancelled",
+    "handoff_not_waiting",
+    "handoff_leave_button",
+    "handoff_cancel_button",
+    "rating_button",
+    "rating_thanks",
+    "rating_thanks_low",
+    "ticket_answer",
+)
+
+
+def check_texts(texts: Texts) -> None:
+    """Fail at start-up, not at a customer's first handoff, when a text is missing."""
+    for key in TEXT_KEYS:
+        texts.get(key, **_blank_values())
+
+
+def waiting_buttons(texts: Texts) -> list[Button]:
+    """ "Leave a message" and "stop waiting", under every waiting notice."""
+    return [
+        Button(title=texts.get("handoff_leave_button"), payload=LEAVE_PAYLOAD),
+        Button(title=texts.get("handoff_cancel_button"), payload=CANCEL_PAYLOAD),
+    ]
+
+
+def rating_buttons(texts: Texts, handoff_id: int) -> list[Button]:
+    """Scores 5 .. 1 as buttons (numbered choices on WeChat)."""
+    return [
+        Button(
+            title=texts.get("rating_button", score=n),
+            payload=RATE_PAYLOAD + json.dumps({"handoff": handoff_id, "score": n}),
+        )
+        for n in range(5, 0, -1)
+    ]
+
+
+def say(
+    session: Session,
+    conv: Conversation,
+    text: str,
+    *,
+    role: str = "system",
+    buttons: list[Button] | None = None,
+    reply_to: int | None = None,
+    frame: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+) -> tuple[Message, Tell]:
+    """Store a message to the customer and return how to deliver it.
+
+    Args:
+        session: the open session.
+        conv: the customer's conversation.
+        text: what they read.
+        role: system (notices), agent (an engineer's words) or bot.
+        buttons: choices under the message.
+        reply_to: the customer's message this answers, if any.
+        frame: extra fields for the chat page frame (e.g. `mode`, `name`).
+        payload: extra fields stored with the message (e.g. the engineer's name).
+    """
+    stored: dict[str, Any] = {"buttons": list(buttons or []), **(payload or {})}
+    if reply_to is not None:
+        stored["reply_to"] = reply_to
+    msg = repo.add_message(session, conv, direction="out", role=role, text=text, payload=stored)
+    web = {"type": role, "id": msg.id, "text": text, "buttons": list(buttons or [])}
+    tell = Tell(conv.channel, conv.sender, conv.id, {**web, **(frame or {})}, text, buttons or [])
+    return msg, tell
+
+
+def as_outbound(tell: Tell) -> Outbound:
+    """A stored notice as a reply of the gateway's turn."""
+    return Outbound(
+        role=str(tell.frame.get("type", "system")), text=tell.text, buttons=tell.buttons
+    )
+
+
+def _blank_values() -> dict[str, object]:
+    names = ("agent", "team", "position", "eta", "hours", "ticket", "due", "score", "answer")
+    return dict.fromkeys(names, "")

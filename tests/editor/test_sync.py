@@ -1,0 +1,82 @@
+"""Replicas follow a publish at once through Redis pub/sub (a real redis-server)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.runtime.stack import free_port
+from bot.services import KnowledgeService
+from bot.storage.db import Database, migrate
+from tests.editor.conftest import settings_for
+from tests.editor.test_versions import publish_phrasing
+
+REDIS = shutil.which("redis-server")
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    if REDIS is None:
+        pytest.fail("redis-server is missing (apt-get install redis-server)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [REDIS, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    client.close()
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_run_publish_reaches_other_replica(
+    redis_url: str, knowledge_copy: Path, tmp_path: Path
+) -> None:
+    from bot.editor.runtime import EditorRuntime
+
+    url = f"sqlite:///{tmp_path / 'kefu.db'}"
+    migrate(url)
+    db = Database(url)
+    replicas = []
+    for name in ("a", "b"):
+        settings = settings_for(
+            url,
+            knowledge_copy,
+            tmp_path / name,
+            matching={"encoder": "none"},
+            redis={"url": redis_url},
+        )
+        knowledge = KnowledgeService(settings)
+        rt = EditorRuntime(db, settings, knowledge)
+        knowledge.warm_up(source=rt)
+        rt.start_sync()
+        replicas.append(rt)
+    a, b = replicas
+    try:
+        number = publish_phrasing(a, "power-004", "副本之间用 Redis 通知")
+        deadline = time.monotonic() + 60  # a bound for a stuck test, not a latency check
+        while b.live_version != number and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert b.live_version == number
+        assert "副本之间用 Redis 通知" in b.knowledge.kb.questions["power-004"].similar
+    finally:
+        for rt in replicas:
+            rt.close()
+        db.dispose()
