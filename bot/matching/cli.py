@@ -32,11 +32,16 @@ def eval_command(
     queries: Path = typer.Option(..., "--queries", help='JSONL of {"query","gold_id"}'),  # noqa: B008
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Build an index of --kb and score every query of --queries with the bot's matcher."""
+    """Build an index of --kb and score every query of --queries with the bot's matcher.
+
+    The matcher's settings are the app's (``KEFU_MATCHING__...`` in the environment).
+    """
     from bot.matching.evaluate import evaluate
+    from bot.matching.settings import matching_from_environment
 
     try:
-        result = evaluate(kb, queries, progress=sys.stderr.isatty())
+        settings = matching_from_environment()
+        result = evaluate(kb, queries, progress=sys.stderr.isatty(), settings=settings)
     except KnowledgeError as err:
         Console(stderr=True).print(str(err), markup=False)
         raise typer.Exit(2) from err

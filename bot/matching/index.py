@@ -29,12 +29,16 @@ class Index:
     lexical: LexicalRetriever
     dense: DenseRetriever | None
     layout: np.ndarray  # phrasings of each question, see `fuse.group_layout`
+    owner: np.ndarray  # question position of each phrasing
     qids: list[str]
     titles: list[str]
     products: list[frozenset[str]]  # product lines per question; empty = all
     windows: list[tuple[date | None, date | None]]
     model_lines: dict[str, str]  # model number (lower case) -> product line
     model_re: re.Pattern[str] | None
+    starts: np.ndarray  # first valid day of each question (proleptic ordinal; 0 = always)
+    ends: np.ndarray  # last valid day of each question (ordinal; a far future day = always)
+    line_masks: dict[str, np.ndarray]  # product line -> questions that apply to it
 
     def terms(self, query: str, tokens: list[str]) -> list[str]:
         """Lexical terms of a normalized query."""
@@ -54,19 +58,21 @@ class Index:
         customer's product lines are known (given, from ``owner_<line>`` tags, or from a model
         number in the query), questions that apply to one of them get `amount`.
         """
-        out = np.zeros(len(self.qids), dtype=np.float32)
-        for i, (start, end) in enumerate(self.windows):
-            if (start and today < start) or (end and today > end):
-                out[i] = -np.inf
+        day = today.toordinal()
+        out = np.where((self.starts <= day) & (day <= self.ends), 0.0, -np.inf).astype(np.float32)
         lines = set(products or ())
         lines.update(t.removeprefix("owner_") for t in tags if t.startswith("owner_"))
         if self.model_re is not None:
             lines.update(self.model_lines[m] for m in self.model_re.findall(query))
         if lines and amount:
-            for i, own in enumerate(self.products):
-                if not own or own & lines:
-                    out[i] += amount
+            masks = [self.line_masks[line] for line in lines if line in self.line_masks]
+            # Questions for every line apply to any customer, hence also boosted.
+            applies = np.logical_or.reduce([self.line_masks[""], *masks])
+            out[applies] += amount
         return out
+
+
+_FOREVER = date.max.toordinal()
 
 
 def _models(kb: KnowledgeBase) -> dict[str, str]:
@@ -161,6 +167,13 @@ class IndexBuilder:
                 else None
             )
             questions = list(kb.questions.values())
+            products = [frozenset(q.products) for q in questions]
+            every = np.array([not own for own in products])
+            line_masks = {"": every}
+            for line in sorted(set().union(*products)):
+                line_masks[line] = every | np.array([line in own for own in products])
+            bounds = np.append(np.array(starts, dtype=np.int64), len(texts))
+            owner = np.repeat(np.arange(len(starts)), np.diff(bounds))
             return Index(
                 kb=kb,
                 normalizer=normalizer,
@@ -168,10 +181,18 @@ class IndexBuilder:
                 lexical=lexical,
                 dense=dense,
                 layout=group_layout(np.array(starts, dtype=np.int64), len(texts)),
+                owner=owner,
                 qids=[q.id for q in questions],
                 titles=[q.title for q in questions],
-                products=[frozenset(q.products) for q in questions],
+                products=products,
                 windows=[(q.valid_from, q.valid_until) for q in questions],
                 model_lines=models,
                 model_re=model_re,
+                starts=np.array(
+                    [q.valid_from.toordinal() if q.valid_from else 0 for q in questions]
+                ),
+                ends=np.array(
+                    [q.valid_until.toordinal() if q.valid_until else _FOREVER for q in questions]
+                ),
+                line_masks=line_masks,
             )

@@ -18,6 +18,7 @@ class LexicalOutput(TypedDict):
     """Output of `LexicalRetriever.run`."""
 
     scores: np.ndarray  # per indexed document, in [0, 1]: BM25 / the query's ideal BM25
+    coverage: tuple[float, float]  # shares of the query's words and bigrams the index knows
 
 
 def lexical_terms(text: str, tokens: list[str]) -> list[str]:
@@ -105,9 +106,10 @@ class LexicalRetriever:
         if self._weights is None:
             raise RuntimeError("LexicalRetriever.fit() was not called")
         n_docs = self._weights.shape[0]
+        coverage = self.coverage(terms)
         unique = list(dict.fromkeys(terms))
         if not unique:
-            return {"scores": np.zeros(n_docs, dtype=np.float32)}
+            return {"scores": np.zeros(n_docs, dtype=np.float32), "coverage": coverage}
         known = [self._vocab[t] for t in unique if t in self._vocab]
         idfs = [
             float(self._idf[self._vocab[t]]) if t in self._vocab else self._max_idf for t in unique
@@ -118,6 +120,25 @@ class LexicalRetriever:
         )
         ideal = sum(idfs) * saturation
         if not known or ideal <= 0:
-            return {"scores": np.zeros(n_docs, dtype=np.float32)}
+            return {"scores": np.zeros(n_docs, dtype=np.float32), "coverage": coverage}
         raw = np.asarray(self._weights[:, known].sum(axis=1)).ravel()
-        return {"scores": np.minimum(raw / ideal, 1.0).astype(np.float32)}
+        return {"scores": np.minimum(raw / ideal, 1.0).astype(np.float32), "coverage": coverage}
+
+    def coverage(self, terms: list[str]) -> tuple[float, float]:
+        """Shares of the query's words (``w:``) and bigrams (``c:``) that the index knows.
+
+        Words the knowledge base never uses (冰箱, 外卖) are the clearest sign of an
+        out-of-scope query that happens to share its frame (怎么取消) with a real question.
+
+        Args:
+            terms: the query's terms (see `lexical_terms`).
+
+        Returns:
+            ``(words, bigrams)``, each in [0, 1]; 0 when the query has none of that kind.
+        """
+        counts = [0, 0, 0, 0]  # words known, words, bigrams known, bigrams
+        for term in terms:
+            kind = 0 if term.startswith("w:") else 2
+            counts[kind + 1] += 1
+            counts[kind] += term in self._vocab
+        return counts[0] / max(counts[1], 1), counts[2] / max(counts[3], 1)

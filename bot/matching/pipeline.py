@@ -14,6 +14,7 @@ from bot.knowledge.schema import KnowledgeBase
 from bot.matching.decide import Decider, Decision
 from bot.matching.dense import DenseRetriever, EmbeddingCache
 from bot.matching.encoders import get_encoder
+from bot.matching.features import decision_features
 from bot.matching.fuse import Fuser
 from bot.matching.index import Index, IndexBuilder
 from bot.matching.settings import MatchingSettings
@@ -36,6 +37,7 @@ class MatchResult:
     choices: list[Candidate]  # what to show: the answer, or the 2-3 clarify buttons
     query: str = ""  # the normalized query
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+    confidence: float | None = None  # probability that the top candidate is right, if modelled
 
     @property
     def answer_id(self) -> str | None:
@@ -61,12 +63,20 @@ class Matcher:
         s = self.settings
         encoder = get_encoder(s.encoder, s.encoder_device, s.query_prefix, s.encoder_threads)
         self._cache = (
-            EmbeddingCache(encoder, s.embedding_cache_size, s.cache_dir) if encoder else None
+            EmbeddingCache(encoder, s.embedding_cache_size, s.cache_dir, s.query_cache_size)
+            if encoder
+            else None
         )
         self._builder = IndexBuilder(s, self._cache)
         self.fuser = Fuser(s.lexical_weight, s.dense_weight, s.dense_floor, s.dense_top_n)
         self.decider = Decider(
-            s.answer_threshold, s.answer_margin, s.clarify_threshold, s.clarify_gap, s.clarify_max
+            s.answer_threshold,
+            s.answer_margin,
+            s.clarify_threshold,
+            s.clarify_gap,
+            s.clarify_max,
+            model=s.answer_model,
+            answer_probability=s.answer_probability,
         )
         self._index: Index | None = None
         self._build_lock = threading.Lock()
@@ -138,23 +148,40 @@ class Matcher:
         tokens = index.segmenter.run(query)["tokens"]
         t2 = time.perf_counter()
         timings["segment"] = (t2 - t1) * 1000
-        lexical = index.lexical.run(index.terms(query, tokens))["scores"]
+        lexical_out = index.lexical.run(index.terms(query, tokens))
         t3 = time.perf_counter()
         timings["lexical"] = (t3 - t2) * 1000
         dense = index.dense.run(query)["scores"] if index.dense is not None else None
         t4 = time.perf_counter()
         timings["dense"] = (t4 - t3) * 1000
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
-        fused = self.fuser.run(lexical, dense, index.layout, boost)["scores"]
-        top = np.argsort(-fused)[: self.settings.top_k]
+        fused_out = self.fuser.run(lexical_out["scores"], dense, index.layout, boost)
+        fused = fused_out["scores"]
+        k = min(self.settings.top_k, len(fused))
+        top = np.argpartition(-fused, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+        top = top[np.argsort(-fused[top], kind="stable")]
         ranking = [
             Candidate(index.qids[i], index.titles[i], round(float(fused[i]), 4))
             for i in top
             if np.isfinite(fused[i])
         ]
-        decided = self.decider.run([c.score for c in ranking], norm["truncated"])
+        features = None
+        if self.decider.uses_model and dense is not None and ranking:
+            features = decision_features(
+                fused,
+                fused_out["lexical"],
+                fused_out["dense"],
+                fused_out["dense_max"],
+                dense,
+                index.owner,
+                query,
+                lexical_out["coverage"],
+            )
+        decided = self.decider.run([c.score for c in ranking], norm["truncated"], features)
         t5 = time.perf_counter()
         timings["fuse_decide"] = (t5 - t4) * 1000
         timings["total"] = (t5 - t0) * 1000
         choices = [ranking[i] for i in decided["choices"]]
-        return MatchResult(decided["decision"], ranking, choices, query, timings)
+        return MatchResult(
+            decided["decision"], ranking, choices, query, timings, decided["confidence"]
+        )

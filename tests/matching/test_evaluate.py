@@ -84,3 +84,20 @@ class TestEvaluate:
         bad.write_text('{"id": "x", "question": "", "answer": "a"}\n', encoding="utf-8")
         out = CliRunner().invoke(app, ["eval", "--kb", str(bad), "--queries", str(queries)])
         assert out.exit_code == 2
+
+    def test_run_cli_uses_the_app_environment(
+        self, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        kb, queries = files
+        # The decision model switched off and the rule made impossible: nothing is answered.
+        monkeypatch.setenv("KEFU_MATCHING__ANSWER_MODEL", "{}")
+        monkeypatch.setenv("KEFU_MATCHING__ANSWER_THRESHOLD", "2.0")
+        out = CliRunner().invoke(
+            app, ["eval", "--kb", str(kb), "--queries", str(queries), "--json"]
+        )
+        assert out.exit_code == 0, out.output
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        assert result["auto_correct"] == 0.0 and result["top1"] == 1.0
+        monkeypatch.setenv("KEFU_MATCHING__ENCODER_THREADS", "0")  # refused: at least 1
+        out = CliRunner().invoke(app, ["eval", "--kb", str(kb), "--queries", str(queries)])
+        assert out.exit_code == 2

@@ -1,11 +1,16 @@
-"""Fusion arithmetic and the decision rule (pure logic: no model involved)."""
+"""Fusion arithmetic, decision features and the decision rules (pure logic: no model involved)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
 
+from bot.matching.calibrate import choose_probability, fit_logistic
 from bot.matching.decide import Decider
+from bot.matching.encoders import ThreadChooser
+from bot.matching.features import FEATURES, DecisionFeatures, decision_features
 from bot.matching.fuse import Fuser, group_layout
 
 
@@ -20,6 +25,7 @@ class TestFuser:
         out = fuser.run(np.array([0.2, 0.0, 1.0]), dense, group_layout(np.array([0, 3, 4]), 6))
         # q0: mean(0.9, 0.7) = 0.8 -> 0.6; q1: one phrasing 1.0 -> 1.0; q2: mean(0.5, 0.4) -> 0
         assert out["dense"] == pytest.approx([0.6, 1.0, 0.0])
+        assert out["dense_max"] == pytest.approx([0.9, 1.0, 0.5])
         assert out["scores"] == pytest.approx([0.4, 0.5, 0.5])
 
     def test_run_lexical_only_and_boost(self) -> None:
@@ -34,6 +40,48 @@ class TestFuser:
         assert out["scores"][1] == -np.inf
 
 
+class TestDecisionFeatures:
+    def test_run_features_of_the_top_question(self) -> None:
+        # Three questions; phrasings 0-1 belong to q0, 2 to q1, 3-4 to q2.
+        out = decision_features(
+            fused=np.array([0.5, 0.9, 0.6], dtype=np.float32),
+            lexical=np.array([0.1, 0.7, 0.3], dtype=np.float32),
+            dense=np.array([0.2, 0.8, 0.5], dtype=np.float32),
+            dense_max=np.array([0.85, 0.97, 0.9], dtype=np.float32),
+            phrasing_scores=np.array([0.85, 0.8, 0.97, 0.9, 0.88], dtype=np.float32),
+            owner=np.array([0, 0, 1, 2, 2]),
+            query="开不了 机",
+            coverage=(0.5, 1.0),
+        )
+        assert isinstance(out, DecisionFeatures) and out._fields == FEATURES
+        assert out.s1 == pytest.approx(0.9)
+        assert out.margin == pytest.approx(0.3)
+        assert out.lex1 == pytest.approx(0.7)
+        assert out.denmargin == pytest.approx(0.3)
+        assert out.maxcos == pytest.approx(0.97)
+        assert out.cosmargin == pytest.approx(0.07)
+        assert out.cnt == pytest.approx(0.1)  # 1 of the (at most) 10 closest phrasings
+        assert out.loglen == pytest.approx(math.log1p(4))  # spaces do not count
+        assert (out.covw, out.covc) == (0.5, 1.0)
+
+    def test_run_one_question(self) -> None:
+        out = decision_features(
+            np.array([0.7]),
+            np.array([0.4]),
+            np.array([0.6]),
+            np.array([0.9]),
+            np.array([0.9, 0.8]),
+            np.array([0, 0]),
+            "x",
+            (1.0, 0.0),
+        )
+        assert out.margin == pytest.approx(0.7) and out.cnt == pytest.approx(0.2)
+
+
+def _features(**values: float) -> DecisionFeatures:
+    return DecisionFeatures(**{name: values.get(name, 0.0) for name in FEATURES})
+
+
 class TestDecider:
     decider = Decider(
         answer_threshold=0.7,
@@ -42,17 +90,23 @@ class TestDecider:
         clarify_gap=0.1,
         clarify_max=3,
     )
+    # A toy model: confident exactly when the margin is at least 0.1.
+    model = Decider(0.7, 0.05, 0.5, 0.1, 3, model={"margin": 100.0, "bias": -10.0})
 
     def test_run_answer(self) -> None:
-        assert self.decider.run([0.8, 0.6]) == {"decision": "answer", "choices": [0]}
+        assert self.decider.run([0.8, 0.6]) == {
+            "decision": "answer",
+            "choices": [0],
+            "confidence": None,
+        }
 
     def test_run_close_runner_up_clarifies(self) -> None:
         out = self.decider.run([0.8, 0.78, 0.75, 0.74])
-        assert out == {"decision": "clarify", "choices": [0, 1, 2]}
+        assert (out["decision"], out["choices"]) == ("clarify", [0, 1, 2])
 
     def test_run_middle_score_clarifies_with_close_ones_only(self) -> None:
-        assert self.decider.run([0.6, 0.45, 0.3]) == {"decision": "clarify", "choices": [0]}
-        assert self.decider.run([0.65, 0.6, 0.5]) == {"decision": "clarify", "choices": [0, 1]}
+        assert self.decider.run([0.6, 0.45, 0.3])["choices"] == [0]
+        assert self.decider.run([0.65, 0.6, 0.5])["choices"] == [0, 1]
 
     def test_run_none(self) -> None:
         assert self.decider.run([0.4, 0.3])["decision"] == "none"
@@ -60,3 +114,75 @@ class TestDecider:
 
     def test_run_truncated_never_answers(self) -> None:
         assert self.decider.run([0.95, 0.2], truncated=True)["decision"] == "clarify"
+        sure = _features(margin=0.9)
+        assert self.model.run([0.95, 0.05], True, sure)["decision"] == "clarify"
+
+    def test_run_model_decides_when_given_features(self) -> None:
+        # The rule would answer [0.8, 0.72] (score 0.8, margin 0.08); the model wants 0.1.
+        out = self.model.run([0.8, 0.72], features=_features(margin=0.08))
+        assert out["decision"] == "clarify"
+        assert out["confidence"] == pytest.approx(1 / (1 + math.exp(2)))
+        # A low score the rule would never answer: the model trusts the clear lead.
+        out = self.model.run([0.55, 0.3], features=_features(margin=0.25))
+        assert out["decision"] == "answer" and out["confidence"] > 0.99
+        # Below the clarify threshold and not confident: no match.
+        assert self.model.run([0.45, 0.4], features=_features(margin=0.05))["decision"] == "none"
+
+    def test_run_model_without_features_falls_back_to_the_rule(self) -> None:
+        assert self.model.uses_model and not self.decider.uses_model
+        assert self.model.run([0.8, 0.72])["decision"] == "answer"
+
+    def test_unknown_feature_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="length"):
+            Decider(0.7, 0.05, 0.5, 0.1, model={"length": 1.0})
+
+
+class TestCalibration:
+    def test_fit_logistic_separates_and_keeps_the_raw_scale(self) -> None:
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(400, len(FEATURES)))
+        y = (x[:, 1] * 3 + rng.normal(scale=0.5, size=400) > 0).astype(float)
+        model = fit_logistic(x * 10 + 5, y)  # coefficients must undo the scaling
+        assert set(model) == {*FEATURES, "bias"}
+        assert model["margin"] > 0.1 and abs(model["s1"]) < model["margin"] / 5
+        decider = Decider(1.0, 1.0, 0.0, 0.1, model=model, answer_probability=0.5)
+        p = np.array([decider.probability(DecisionFeatures(*row)) for row in x * 10 + 5])
+        assert np.mean((p >= 0.5) == (y == 1)) > 0.9
+
+    def test_choose_probability_respects_the_limits(self) -> None:
+        p = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+        right = np.array([True, True, True, False, True, True, False, False])
+        ins = np.array([True, True, True, True, True, True, False, False])  # two OOS probes
+        # From 0.9 down three are right; at 0.8 one in-scope query is answered wrongly.
+        assert choose_probability(p, right, ins) == pytest.approx(0.9)
+        p[6] = 0.95  # a probe the model is sure about: only above it is safe
+        assert choose_probability(p, right, ins) == pytest.approx(0.99)
+
+
+class TestThreadChooser:
+    def test_prefers_the_faster_and_retries_the_other(self) -> None:
+        chooser = ThreadChooser([1, 2], gap=4, max_gap=8)
+        picks = []
+        for _ in range(40):
+            threads = chooser.choose()
+            picks.append(threads)
+            chooser.record(threads, 10.0 if threads == 1 else 5.0, size=10)
+        assert picks[:2] == [1, 2]  # each candidate measured once first
+        assert picks[-10:].count(2) >= 8  # then mostly the faster one
+        # The load changes: two threads become slow; the chooser notices at the next trial.
+        for _ in range(40):
+            threads = chooser.choose()
+            picks.append(threads)
+            chooser.record(threads, 10.0 if threads == 1 else 60.0, size=10)
+        assert picks[-10:].count(1) >= 8
+
+    def test_one_good_trial_is_enough_to_switch_back(self) -> None:
+        chooser = ThreadChooser([1, 2], gap=2, max_gap=4)
+        for _ in range(20):  # two threads very slow for a long time
+            threads = chooser.choose()
+            chooser.record(threads, 10.0 if threads == 1 else 200.0, size=10)
+        assert chooser.best == 1
+        for _ in range(5):  # the other process ended: two threads are fast again
+            threads = chooser.choose()
+            chooser.record(threads, 10.0 if threads == 1 else 5.0, size=10)
+        assert chooser.best == 2

@@ -58,6 +58,63 @@ class TestDecisions:
         assert "鼓包" in title and score == scores[0]
 
 
+class TestDecisionModel:
+    def test_run_answers_carry_the_model_confidence(self, matcher: Matcher) -> None:
+        threshold = matcher.settings.answer_probability
+        sure = matcher.match("笔记本电脑开不了机了 按电源键没反应")
+        assert sure.decision == "answer"
+        assert sure.confidence is not None and sure.confidence >= threshold
+        unsure = matcher.match("开不了机")
+        assert unsure.confidence is not None and unsure.confidence < threshold
+
+    @pytest.mark.parametrize(
+        "text", ["星岚冰箱不制冷怎么办", "华为手机怎么分屏", "打印机连不上wifi"]
+    )
+    def test_run_near_misses_are_not_answered(self, matcher: Matcher, text: str) -> None:
+        # Each shares its frame (不制冷 / 分屏 / 连不上wifi) with real questions.
+        result = matcher.match(text)
+        assert result.decision != "answer", result
+
+    def test_run_low_score_with_clear_lead_is_answered(self, matcher: Matcher) -> None:
+        # Far below a fixed score threshold (the rule wants 0.72), yet nothing comes close
+        # and the words are the knowledge base's own.
+        result = matcher.match("1t的硬盘为什么只有900多g")
+        assert result.decision == "answer", result
+        assert result.candidates[0].score < matcher.settings.answer_threshold
+        assert "容量" in result.choices[0].title
+
+    def test_run_lexical_only_uses_the_rule(self, shipped_kb: KnowledgeBase) -> None:
+        m = Matcher(MatchingSettings(encoder="none", answer_threshold=0.5, answer_margin=0.05))
+        m.build(small_kb(shipped_kb, ("invoice-",)))
+        result = m.match("发票丢了怎么办")
+        assert result.confidence is None
+        assert result.decision == "answer" and "丢" in result.choices[0].title
+
+
+class TestQueryCache:
+    def test_run_known_phrasing_and_repeated_query_skip_the_encoder(
+        self, matcher: Matcher, shipped_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        cache = matcher._cache
+        assert cache is not None
+        calls: list[list[str]] = []
+        encode = cache.encoder.encode
+
+        def counting(texts: list[str]) -> object:
+            calls.append(list(texts))
+            return encode(texts)
+
+        monkeypatch.setattr(cache.encoder, "encode", counting)
+        phrasing = shipped_kb.questions["battery-006"].similar[0]
+        known = matcher.match(phrasing)
+        assert calls == [] and known.candidates[0].id == "battery-006"
+        text = "我家笔记本的电池好像鼓起来了 底壳都顶开了"
+        first = matcher.match(text)
+        again = matcher.match(text)
+        assert len(calls) == 1
+        assert first.candidates == again.candidates and first.decision == again.decision
+
+
 class TestBoost:
     def test_run_product_line_decides(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
         phone = matcher.match("开不了机", products=["phone"])

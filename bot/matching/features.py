@@ -1,0 +1,100 @@
+"""What the decision stage knows about a ranking: a few numbers per query, beyond the top score.
+
+A single threshold on the fused score answers too little: users' words for one question score
+anywhere between 0.5 and 1.0, while a wrong top question or an out-of-scope query can score 0.7.
+What separates them is how the evidence agrees: a clear lead over the runner-up, a knowledge
+phrasing (not just a question average) close to the words, a query whose words the knowledge base
+knows at all. `Decider` turns these features into the probability that the top question is right.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+#: Features of a ranking, in the order of `DecisionFeatures`.
+FEATURES = (
+    "s1",
+    "margin",
+    "lex1",
+    "denmargin",
+    "maxcos",
+    "cosmargin",
+    "cnt",
+    "loglen",
+    "covw",
+    "covc",
+)
+
+_TOP_PHRASINGS = 10  # phrasings looked at for `cnt`
+
+
+class DecisionFeatures(NamedTuple):
+    """Evidence for the top question of one query (see `decision_features`)."""
+
+    s1: float  # fused score of the top question (boosts included)
+    margin: float  # its lead over the runner-up's fused score
+    lex1: float  # its lexical score, in [0, 1]
+    denmargin: float  # its lead on the dense side (mean of top-n phrasings, rescaled)
+    maxcos: float  # cosine of its closest phrasing
+    cosmargin: float  # lead of that cosine over the closest phrasing of any other question
+    cnt: float  # share of the 10 closest phrasings that belong to it
+    loglen: float  # log(1 + characters of the normalized query, spaces excluded)
+    covw: float  # share of the query's words the index knows
+    covc: float  # share of the query's character bigrams the index knows
+
+
+def decision_features(
+    fused: np.ndarray,
+    lexical: np.ndarray,
+    dense: np.ndarray,
+    dense_max: np.ndarray,
+    phrasing_scores: np.ndarray,
+    owner: np.ndarray,
+    query: str,
+    coverage: tuple[float, float],
+) -> DecisionFeatures:
+    """The features of one query's ranking.
+
+    Args:
+        fused: fused score per question (boosts included).
+        lexical: lexical score per question.
+        dense: rescaled dense score per question (`Fuser` output ``dense``).
+        dense_max: best phrasing cosine per question (`Fuser` output ``dense_max``).
+        phrasing_scores: cosine per indexed phrasing.
+        owner: question position of each phrasing.
+        query: the normalized query.
+        coverage: shares of the query's words and bigrams known to the lexical index.
+
+    Returns:
+        The features of the top question.
+    """
+    n = len(fused)
+    if n == 0:
+        return DecisionFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, *coverage)
+    pair = np.argpartition(-fused, 1)[:2] if n > 1 else np.array([0, 0])
+    top = int(pair[0] if fused[pair[0]] >= fused[pair[1]] else pair[1])
+    s1 = float(fused[top])
+    s2 = float(np.max(np.delete(fused, top))) if n > 1 else 0.0
+
+    def lead(values: np.ndarray) -> float:
+        return float(values[top] - np.max(np.delete(values, top))) if n > 1 else float(values[top])
+
+    k = min(_TOP_PHRASINGS, len(phrasing_scores))
+    cnt = 0.0
+    if k:
+        closest = np.argpartition(-phrasing_scores, k - 1)[:k]
+        cnt = float(np.count_nonzero(owner[closest] == top)) / _TOP_PHRASINGS
+    return DecisionFeatures(
+        s1=s1,
+        margin=s1 - s2 if np.isfinite(s2) else 1.0,
+        lex1=float(lexical[top]),
+        denmargin=lead(dense),
+        maxcos=float(dense_max[top]),
+        cosmargin=lead(dense_max),
+        cnt=cnt,
+        loglen=float(np.log1p(len(query.replace(" ", "")))),
+        covw=coverage[0],
+        covc=coverage[1],
+    )
