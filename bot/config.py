@@ -1,4 +1,4 @@
-"""One settings object for the whole app (environment prefix ``KEFU_``, groups nested with ``__``)."""
+"""One settings object for the app (environment prefix ``KEFU_``, groups nested with ``__``)."""
 
 from __future__ import annotations
 

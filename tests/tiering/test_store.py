@@ -30,10 +30,7 @@ class TestStore:
         with db.session() as s:
             stored = s.get(Conversation, conv.id)
             assert stored is not None and stored.tier == 3
-            assert (
-                stored.reason
-                == "连续 2 次未能识别问题 -> 第3级，转售后政策工程师"
-            )
+            assert stored.reason == "连续 2 次未能识别问题 -> 第3级，转售后政策工程师"
             history = tier_history(s, conv.id)
             row = s.query(TierDecisionRecord).order_by(TierDecisionRecord.id).first()
             assert row is not None and row.inputs["text"] == "发票怎么开"
