@@ -264,7 +264,7 @@ class WechatInbound(Base):
     # processing | passive | async | sent | ticket | failed | done
     state: Mapped[str] = mapped_column(String(12), default="processing")
     owner: Mapped[str] = mapped_column(String(40))
-    lease_until: Mapped[float] = mapped_column()  # epoch seconds
+    lease_until: Mapped[float] = mapped_column(Float)  # epoch seconds
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     deliveries: Mapped[int] = mapped_column(default=0)
@@ -279,9 +279,9 @@ class WechatAccessToken(Base):
 
     app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     token: Mapped[str | None] = mapped_column(Text)
-    expires_at: Mapped[float] = mapped_column(default=0.0)  # epoch seconds
+    expires_at: Mapped[float] = mapped_column(Float, default=0.0)  # epoch seconds
     lock_owner: Mapped[str | None] = mapped_column(String(40))
-    lock_until: Mapped[float] = mapped_column(default=0.0)  # epoch seconds
+    lock_until: Mapped[float] = mapped_column(Float, default=0.0)  # epoch seconds
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
