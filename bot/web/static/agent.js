@@ -629,7 +629,8 @@
     var path = "/api/handoffs/" + id + (mode() === "note" ? "/notes" : "/messages");
     $("btn-send").disabled = true;
     api("POST", path, { text: text }).then(function (d) {
-      $("reply").value = "";
+      // Clear only what was sent: a suggestion inserted meanwhile must not be lost.
+      if ($("reply").value.trim() === text) $("reply").value = "";
       stopTyping();
       if (state.selected === id) d.context.transcript.forEach(appendMessage);
     }).catch(function (ex) { flash(ex.message); }).then(function () { $("btn-send").disabled = false; });
