@@ -79,16 +79,3 @@ def next_id(slug: str, taken: set[str]) -> str:
 
 def _ok(qid: str) -> bool:
     return bool(ID_PATTERN.match(qid))
-
-
-def overlaps(questions: dict[str, StandardQuestion]) -> list[str]:
-    """Phrasings shared by two questions (a warning, as the loader reports it)."""
-    owner: dict[str, str] = {}
-    warnings = []
-    for q in questions.values():
-        for text in q.phrasings:
-            key = "".join(text.lower().split())
-            if key in owner and owner[key] != q.id:
-                warnings.append(f"{q.id}: phrasing {text!r} also belongs to {owner[key]}")
-            owner.setdefault(key, q.id)
-    return warnings

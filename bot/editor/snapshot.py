@@ -15,8 +15,9 @@ from typing import Any
 
 from bot.diagnosis.schema import Controls, DiagnosisBook, Tree
 from bot.editor.errors import Problem, invalid
-from bot.editor.questions import check_question, overlaps
+from bot.editor.questions import check_question
 from bot.editor.trees import check_tree
+from bot.knowledge.loader import overlaps
 from bot.knowledge.schema import DictWord, KnowledgeBase, StandardQuestion
 
 FORMAT = 1

@@ -74,7 +74,7 @@ def _load_dir(root: Path) -> KnowledgeBase:
         catalog=catalog or {},
         synonyms=synonyms,
         dictionary=dictionary,
-        warnings=_overlaps(questions) + _missing_trees(root, questions),
+        warnings=overlaps(questions) + _missing_trees(root, questions),
     )
 
 
@@ -222,9 +222,9 @@ def _load_dictionary(file: Path, root: Path, issues: list[Issue]) -> list[DictWo
     return words
 
 
-def _overlaps(questions: dict[str, StandardQuestion]) -> list[str]:
-    # A phrasing under two questions cannot be matched reliably: editors should see it,
-    # but it does not block publishing.
+def overlaps(questions: dict[str, StandardQuestion]) -> list[str]:
+    """Phrasings shared by two questions: a warning, not an error (a phrasing under two
+    questions cannot be matched reliably; editors should see it, but it does not block)."""
     owner: dict[str, str] = {}
     warnings = []
     for q in questions.values():
@@ -277,7 +277,7 @@ def _load_jsonl(file: Path) -> KnowledgeBase:
         issues.append(Issue(name, None, "", "no questions"))
     if issues:
         raise KnowledgeError(issues)
-    return KnowledgeBase(questions=questions, warnings=_overlaps(questions))
+    return KnowledgeBase(questions=questions, warnings=overlaps(questions))
 
 
 __all__ = ["Issue", "KnowledgeError", "load_knowledge"]
