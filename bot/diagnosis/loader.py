@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.diagnosis.graph import graph_problems
 from bot.diagnosis.reader import phrase_key
 from bot.diagnosis.schema import Controls, DiagnosisBook, Tree
 from bot.knowledge.errors import Issue, KnowledgeError
@@ -170,27 +171,6 @@ def _check_nodes(tree: Tree, bad: Any, skills: set[str] | None) -> None:
             for k, skill in enumerate(node.escalate.skills):
                 if skill not in skills:
                     bad(("nodes", i, "escalate", "skills", k), f"unknown skill {skill!r}")
-    _check_graph(tree, index, bad)
-
-
-def _check_graph(tree: Tree, index: dict[str, int], bad: Any) -> None:
-    """Everything reachable from start, and no path that loops (so every path ends in a leaf)."""
-    by_id = tree.by_id
-    state: dict[str, str] = {}  # grey while on the current path, black when done
-
-    def visit(node_id: str, trail: list[str]) -> None:
-        state[node_id] = "grey"
-        for target in by_id[node_id].targets:
-            if target not in by_id:
-                continue
-            if state.get(target) == "grey":
-                loop = " -> ".join([*trail[trail.index(target) :], target])
-                bad(("nodes", index[node_id]), f"path loops: {loop}")
-            elif target not in state:
-                visit(target, [*trail, target])
-        state[node_id] = "black"
-
-    visit(tree.start, [tree.start])
-    for node_id, i in index.items():
-        if node_id not in state:
-            bad(("nodes", i, "id"), f"node {node_id!r} cannot be reached from start")
+    for problem in graph_problems(tree):
+        i = index[problem.node]
+        bad(("nodes", i) if problem.kind == "loop" else ("nodes", i, "id"), problem.message)

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.diagnosis.graph import graph_problems
 from bot.diagnosis.reader import phrase_key
 from bot.diagnosis.schema import Tree
 from bot.editor.errors import Problem
@@ -96,28 +97,7 @@ def _structure(tree: Tree, product_ids: set[str] | None, skills: set[str] | None
         for skill in (esc.skills or []) if esc else []:
             if skills is not None and skill not in skills:
                 bad("unknown_skill", "escalate.skills", f"unknown skill {skill!r}", node.id)
-    _graph(tree, bad)
+    for problem in graph_problems(tree):
+        field = "next" if problem.kind == "loop" else "id"
+        bad(problem.kind, field, problem.message, problem.node)
     return found
-
-
-def _graph(tree: Tree, bad: Any) -> None:
-    """Everything reachable from start; no path loops (so every path ends in a leaf)."""
-    by_id = tree.by_id
-    state: dict[str, str] = {}  # grey while on the current path, black when done
-
-    def visit(node_id: str, trail: list[str]) -> None:
-        state[node_id] = "grey"
-        for target in by_id[node_id].targets:
-            if target not in by_id:
-                continue
-            if state.get(target) == "grey":
-                loop = " -> ".join([*trail[trail.index(target) :], target])
-                bad("loop", "next", f"path loops: {loop}", node_id)
-            elif target not in state:
-                visit(target, [*trail, target])
-        state[node_id] = "black"
-
-    visit(tree.start, [tree.start])
-    for node in tree.nodes:
-        if node.id not in state:
-            bad("orphan", "id", f"node {node.id!r} cannot be reached from start", node.id)
