@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import httpx
 import pytest
@@ -144,6 +145,9 @@ class TestHealth:
             resp = httpx.get(f"{live_stack.url}{path}")
             assert resp.status_code == 200, path
             assert "text/html" in resp.headers["content-type"]
+            for sheet in re.findall(r'href="(/static/[^"]+\.css)"', resp.text):
+                css = httpx.get(f"{live_stack.url}{sheet}")
+                assert css.status_code == 200 and "text/css" in css.headers["content-type"], sheet
         spec = httpx.get(f"{live_stack.url}/openapi.json").json()
         assert "/webhooks/rest/webhook" in spec["paths"]
 
