@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.diagnosis.engine import HUMAN_PAYLOAD, Say, State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import Reply
+from bot.dialogue.enrich import Enriched
 from bot.dialogue.tiering import TurnContext, route_payload
 from bot.services import Services
 from bot.tiering.assess import Assessment
@@ -25,8 +26,9 @@ def turn_context(tracker: Tracker) -> tuple[str, set[str]]:
 
 
 def tier_context(tracker: Tracker) -> TurnContext:
-    """Sender, channel and stored ids of this turn, for the tier policy."""
+    """Sender, channel, stored ids and the gateway's findings of this turn, for the tier policy."""
     metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
+    text = str(tracker.latest_message.get("text") or "")
     client = metadata.get("client")
     message_id = metadata.get("message_id")
     return TurnContext(
@@ -35,6 +37,7 @@ def tier_context(tracker: Tracker) -> TurnContext:
         conversation_id=conversation_of(tracker),
         message_id=message_id if isinstance(message_id, int) else None,
         client=client if isinstance(client, dict) else {},
+        enriched=Enriched.from_metadata(metadata, text),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.dialogue.enrich import Enriched
 from bot.matching.pipeline import MatchResult
 from bot.profile.profile import CustomerProfile, anonymous_profile
 from bot.services import Services
@@ -40,12 +41,15 @@ class TurnContext:
     conversation_id: int | None
     message_id: int | None
     client: dict[str, Any]  # the page's own metadata (may carry a signed customer token)
+    enriched: Enriched | None = None  # what the gateway found: profile, emotion, entities
 
 
 def customer_of(services: Services, ctx: TurnContext) -> CustomerProfile:
     """The sender's customer profile (anonymous when unknown or when profiles are off)."""
     if services.profiles is None:
         return anonymous_profile()
+    if ctx.enriched is not None and ctx.enriched.profile is not None:
+        return ctx.enriched.profile  # resolved by the gateway for this very message
     try:
         return services.profiles.resolve_customer(ctx.channel, ctx.sender, ctx.client)
     except Exception:  # noqa: BLE001 - a profile problem must not cost the customer an answer
@@ -116,7 +120,18 @@ def assess_turn(
     profile = customer_of(services, ctx)
     state = conversation_state(services, ctx)
     guess = IntentGuess(intent, "rasa") if intent and intent != "nlu_fallback" else None
-    assessment = services.assessor.assess(text, profile, state, intent=guess, match=match)
+    # The gateway's emotion and entities are those of the message; the actions may assess
+    # other words (the chosen question's title, "转人工").
+    known = ctx.enriched if ctx.enriched is not None and ctx.enriched.text == text else None
+    assessment = services.assessor.assess(
+        text,
+        profile,
+        state,
+        intent=guess,
+        match=match,
+        emotion=known.emotion if known else None,
+        entities=known.entities if known else None,
+    )
     with services.db.session() as s:
         record_decision(
             s,

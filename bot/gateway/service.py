@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
@@ -29,7 +29,7 @@ class HandoffHooks(Protocol):
     async def open(self, request: HandoffRequest) -> list[Outbound]: ...
 
 
-Enrich = Callable[[Inbound, int], dict[str, Any]]  # (message, stored id) -> extra Rasa metadata
+Enrich = Callable[[Inbound, int], Mapping[str, Any]]  # (message, stored id) -> extra metadata
 
 
 class SenderLocks:

@@ -121,9 +121,18 @@ def _signals(text: str, previous: str | None) -> list[str]:
         out.append("all_caps")
     if _REPEATED.search(_PUNCT.sub("", text)):
         out.append("repeated_chars")
-    if previous is not None and _same(text, previous):
+    if repeats(text, previous):
         out.append("repetition")
     return out
+
+
+def repeats(text: str, previous: str | None) -> bool:
+    """Whether `text` says the customer's `previous` message again (the repetition signal).
+
+    The only part of `EmotionScorer.score` that depends on the previous message: when this is
+    False, ``score(text, previous) == score(text)``.
+    """
+    return previous is not None and _same(text, previous)
 
 
 def _same(a: str, b: str) -> bool:

@@ -5,7 +5,7 @@ Typical use in the gateway, once per inbound message::
     profiles = ProfileService(db, settings)   # at start-up; then profiles.warm_up()
     profile = profiles.resolve_customer(channel, sender, inbound.metadata)
     profile.tags            # e.g. ["member_gold", "in_warranty", "owner_raptor"]
-    profile.summary()       # JSON for Rasa metadata and the handoff context package
+    profile.summary()       # JSON for the handoff context package
 """
 
 from bot.profile.binding import BindingService, BindResult, CodeRequest

@@ -85,7 +85,7 @@ class CustomerProfile(BaseModel):
         return base + [state] if state else base
 
     def summary(self) -> dict[str, Any]:
-        """A JSON-ready summary for Rasa metadata, the context package and decision records."""
+        """A JSON-ready summary for the context package and decision records."""
         return self.model_dump(mode="json", exclude={"today"})
 
 

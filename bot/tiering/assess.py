@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.knowledge.schema import KnowledgeBase
 from bot.matching.pipeline import Matcher, MatchResult
-from bot.nlp.emotion import EmotionScore, EmotionScorer
+from bot.nlp.emotion import EmotionScore, EmotionScorer, repeats
 from bot.nlp.entities import Entity, EntityExtractor
 from bot.nlp.trajectory import Trough, detect_trough
 from bot.profile.profile import CustomerProfile
@@ -103,6 +103,8 @@ class TierAssessor:
         *,
         intent: IntentGuess | None = None,
         match: MatchResult | None = None,
+        emotion: EmotionScore | None = None,
+        entities: list[Entity] | None = None,
     ) -> Assessment:
         """Assess one user message.
 
@@ -112,11 +114,16 @@ class TierAssessor:
             state: the conversation so far; a fresh conversation when None.
             intent: the intent the dialogue detected (Rasa's), else guessed here.
             match: the matcher's result for `text`, else matched here (when a matcher is set).
+            emotion: the score of `text` alone (``EmotionScorer.score(text)``, the gateway's),
+                else scored here; scored again when `text` repeats the previous message.
+            entities: the entities of `text` (the gateway's), else extracted here.
         """
         state = state or ConversationState()
-        entities = self.entities.run(text)
+        if entities is None:
+            entities = self.entities.run(text)
         line, model = _product(entities, profile)
-        emotion = self.emotion.score(text, state.previous_text)
+        if emotion is None or repeats(text, state.previous_text):
+            emotion = self.emotion.score(text, state.previous_text)
         trough = detect_trough([*state.emotion_history, emotion.negative], self._trough_rule)
         intent = intent or self.intents.guess(text)
         tags = profile.tags_for(line, model)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.errors import KnowledgeError
-from bot.nlp.emotion import EmotionScorer
+from bot.nlp.emotion import EmotionScorer, repeats
 from bot.nlp.lexicon import EmotionLexicon
 from bot.nlp.sentiment import SnowSentiment
 from tests.nlp.conftest import KNOWLEDGE
@@ -60,6 +60,17 @@ class TestScore:
         assert "repetition" in again.signals and again.negative > once.negative + 0.2
         other = scorer.score("发票怎么开", previous="电脑开不了机")
         assert "repetition" not in other.signals
+
+    @pytest.mark.parametrize("previous", [None, "发票怎么开", "试过了还是不行！！", "还是开不了机"])
+    def test_run_previous_message_counts_only_through_repetition(
+        self, scorer: EmotionScorer, previous: str | None
+    ) -> None:
+        # What lets the tier decision reuse the gateway's score of the message alone.
+        text = "还是开不了机！！"
+        if not repeats(text, previous):
+            assert scorer.score(text, previous) == scorer.score(text)
+        else:
+            assert "repetition" in scorer.score(text, previous).signals
 
     def test_run_more_evidence_never_exceeds_one(self, scorer: EmotionScorer) -> None:
         s = scorer.score("垃圾 骗子 气死了 我要投诉 曝光 律师 起诉！！！？？？")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.nlp.emotion import EmotionScore
 from bot.profile.profile import CustomerProfile, anonymous_profile, build_profile
 from bot.profile.seed import load_sample
 from bot.tiering.assess import ConversationState, TierAssessor
@@ -48,6 +49,24 @@ class TestAssess:
         assert a.decision.tier == 5 and a.decision.alert
         assert a.decision.route == "queue:complaint,senior"
         assert "315" in a.decision.reason
+
+    def test_run_given_emotion_and_entities_are_used(
+        self, assessor: TierAssessor, people: dict[str, CustomerProfile]
+    ) -> None:
+        # The gateway scored the message already: its findings win over scoring again.
+        given = EmotionScore(negative=0.9, urgency=0.2, risk_words=["315"])
+        a = assessor.assess("我的逐影R9开不了机", people["XL10000001"], emotion=given, entities=[])
+        assert a.emotion is given and a.entities == [] and a.inputs.model is None
+        assert a.decision.rule == "risk_words"
+
+    def test_run_given_emotion_is_scored_again_when_the_words_repeat(
+        self, assessor: TierAssessor
+    ) -> None:
+        text, state = "还是开不了机", ConversationState(previous_text="还是开不了机")
+        alone = assessor.emotion.score(text)
+        a = assessor.assess(text, anonymous_profile(), state, emotion=alone)
+        assert a.emotion == assessor.emotion.score(text, text) != alone
+        assert "repetition" in a.emotion.signals
 
     def test_run_trough_over_a_conversation(self, assessor: TierAssessor) -> None:
         state = ConversationState(
