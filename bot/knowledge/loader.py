@@ -67,6 +67,7 @@ def _load_dir(root: Path) -> KnowledgeBase:
         issues.append(Issue(_rel(root / "faq", root), None, "", "no category files (faq/*.yml)"))
     synonyms = _load_synonyms(root / "synonyms.yml", root, issues)
     dictionary = _load_dictionary(root / "dictionary.txt", root, issues)
+    outside = _load_scope(root / "scope.yml", root, issues)
     if issues:
         raise KnowledgeError(issues)
     return KnowledgeBase(
@@ -74,6 +75,7 @@ def _load_dir(root: Path) -> KnowledgeBase:
         catalog=catalog or {},
         synonyms=synonyms,
         dictionary=dictionary,
+        outside=outside,
         warnings=overlaps(questions) + _missing_trees(root, questions),
     )
 
@@ -198,6 +200,32 @@ def _load_synonyms(file: Path, root: Path, issues: list[Issue]) -> list[list[str
             owner[phrase] = i
         groups.append(phrases)
     return groups
+
+
+def _load_scope(file: Path, root: Path, issues: list[Issue]) -> list[str]:
+    """Words of scope.yml: lists of strings under any top-level key (brands, products, ...)."""
+    if not file.exists():
+        return []
+    doc = parse_yaml(file, _rel(file, root), issues)
+    if doc is None or doc.data is None:
+        return []
+    if not isinstance(doc.data, dict):
+        issues.append(Issue(doc.file, doc.line(()), "", "must map list names to lists of words"))
+        return []
+    words: list[str] = []
+    for key, values in doc.data.items():
+        if not isinstance(values, list):
+            issues.append(Issue(doc.file, doc.line((key,)), str(key), "must be a list of words"))
+            continue
+        for i, value in enumerate(values):
+            loc = (key, i)
+            if not isinstance(value, str | int) or not str(value).strip():
+                issues.append(
+                    Issue(doc.file, doc.line(loc), field_path(loc), "must be a non-empty word")
+                )
+                continue
+            words.append(str(value).strip().lower())
+    return list(dict.fromkeys(words))
 
 
 def _load_dictionary(file: Path, root: Path, issues: list[Issue]) -> list[DictWord]:

@@ -214,6 +214,7 @@ class KnowledgeBase(BaseModel):
     catalog: dict[str, Any] = {}
     synonyms: list[list[str]] = []  # groups; the first phrase is the canonical form
     dictionary: list[DictWord] = []
+    outside: list[str] = []  # words naming what the centre does not serve (scope.yml)
     warnings: list[str] = []  # non-blocking findings, e.g. a phrasing shared by two questions
 
     @property

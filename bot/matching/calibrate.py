@@ -47,6 +47,7 @@ MAX_WRONG = 0.015  # in-scope answered with a wrong question (target 0.02)
 MAX_OOS = 0.02  # out-of-scope answered directly (target 0.03)
 LEXICAL_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5)
 TOP_NS = (1, 2, 3, 5)
+DENSE_FLOORS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8)  # cosine mapped to 0 (encoder-specific)
 RANK_TIE = 0.002  # top-1 differences this small on the tune set (one query) are noise
 L2 = 0.1  # ridge penalty on standardized features (cross-validated: 0.01-3 within noise)
 FOLDS = 5
@@ -76,6 +77,8 @@ class Components:
     dense: np.ndarray | None  # queries x phrasings (cosines)
     coverage: list[tuple[float, float]]
     boost: np.ndarray  # queries x questions (model numbers named in the query, validity)
+    outside: list[frozenset[str]]  # words of scope.yml in each query
+    outside_known: tuple[frozenset[str], ...]  # such words each question speaks of
     gold: np.ndarray  # question position, -1 = out of scope
 
 
@@ -116,6 +119,8 @@ def components(
         dense=np.array(den, dtype=np.float32) if den else None,
         coverage=cov,
         boost=np.array(boosts, dtype=np.float32),
+        outside=[index.outside(q) for q in texts],
+        outside_known=index.outside_known,
         gold=np.array([ids[g] if g else -1 for _, g in kept]),
     )
 
@@ -153,6 +158,8 @@ def feature_matrix(
             owner,
             comp.queries[i],
             comp.coverage[i],
+            comp.outside[i],
+            comp.outside_known,
         )
         rows.append(list(feats))
         tops.append(int(np.argmax(f["scores"])))
@@ -311,7 +318,10 @@ def rates(decisions: list[str], top: np.ndarray, gold: np.ndarray) -> dict[str, 
 
 
 def calibrate(
-    base: KnowledgeBase, tune_queries: list[tuple[str, str | None]], settings: MatchingSettings
+    base: KnowledgeBase,
+    tune_queries: list[tuple[str, str | None]],
+    settings: MatchingSettings,
+    floors: Sequence[float] = (),
 ) -> dict[str, object]:
     """Choose the ranking and fit the decision (see the module docstring).
 
@@ -319,6 +329,7 @@ def calibrate(
         base: the knowledge base.
         tune_queries: ``(query, gold_id)`` pairs, gold None = out of scope.
         settings: the settings to calibrate (encoder, dense floor, limits).
+        floors: dense floors to choose from (empty = keep the settings' one).
 
     Returns:
         The report: settings values to use and the figures they give.
@@ -346,13 +357,16 @@ def calibrate(
     # 1. Ranking: best top-1 on the tune queries (written the way users ask); among the
     # settings within `RANK_TIE` of the best, the one best on the held-out phrasings.
     grid = []
-    for wl, top_n in product(LEXICAL_WEIGHTS, TOP_NS):
-        fuser = Fuser(wl, 1 - wl, settings.dense_floor, top_n)
+    floors = floors or (settings.dense_floor,)
+    for wl, top_n, floor in product(LEXICAL_WEIGHTS, TOP_NS, floors):
+        fuser = Fuser(wl, 1 - wl, floor, top_n)
         tune_hits = top1_hits(tune, fuser, index.layout) / max(int((tune.gold >= 0).sum()), 1)
-        grid.append((tune_hits, top1_hits(loo, fuser, loo_index.layout), wl, top_n))
+        grid.append((tune_hits, top1_hits(loo, fuser, loo_index.layout), wl, top_n, floor))
     best_tune = max(g[0] for g in grid)
-    _, _, wl, top_n = max((g for g in grid if g[0] >= best_tune - RANK_TIE), key=lambda g: g[1])
-    fuser = Fuser(wl, 1 - wl, settings.dense_floor, top_n)
+    _, _, wl, top_n, floor = max(
+        (g for g in grid if g[0] >= best_tune - RANK_TIE), key=lambda g: g[1]
+    )
+    fuser = Fuser(wl, 1 - wl, floor, top_n)
 
     # 2. Decision: logistic regression on the tune set; probability from out-of-fold.
     x, top, scores = feature_matrix(tune, fuser, index.layout, index.owner)
@@ -360,7 +374,8 @@ def calibrate(
     right = top == tune.gold
     y = (right & ins).astype(np.float64)
     model = fit_logistic(x, y)
-    probability = choose_probability(out_of_fold(x, y), right, ins)
+    oof = out_of_fold(x, y)
+    probability = choose_probability(oof, right, ins)
     s1 = scores.max(axis=1)
     clarify = round(clarify_threshold(s1[~ins]), 4)
 
@@ -385,6 +400,7 @@ def calibrate(
             "lexical_weight": wl,
             "dense_weight": round(1 - wl, 4),
             "dense_top_n": top_n,
+            "dense_floor": floor,
             "answer_model": model,
             "answer_probability": round(probability, 4),
             "clarify_threshold": clarify,
@@ -393,6 +409,11 @@ def calibrate(
             "tune": rates(
                 decide_all(decider, x, scores, tune.truncated, settings.top_k), top, tune.gold
             ),
+            "tune_out_of_fold": {
+                "auto_correct": round(float(np.mean((oof >= probability)[ins] & right[ins])), 4),
+                "auto_wrong": round(float(np.mean((oof >= probability)[ins] & ~right[ins])), 4),
+                "oos_false_accept": round(float(np.mean((oof >= probability)[~ins])), 4),
+            },
             "leave_out_split": rates(
                 decide_all(decider, x_loo, scores_loo, loo.truncated, settings.top_k),
                 top_loo,
@@ -405,18 +426,26 @@ def calibrate(
 
 def main(
     kb: Path = typer.Option(ROOT / "knowledge", "--kb"),  # noqa: B008 - typer's idiom
-    tune: Path = typer.Option(ROOT / "eval" / "queries.tune.jsonl", "--tune"),  # noqa: B008
+    tune: list[Path] = typer.Option(  # noqa: B008 - typer's idiom
+        [ROOT / "eval" / "queries.tune.jsonl", ROOT / "eval" / "queries.tune2.jsonl"], "--tune"
+    ),
     encoder: str = typer.Option(MatchingSettings().encoder, "--encoder"),
     dense_floor: float = typer.Option(MatchingSettings().dense_floor, "--dense-floor"),
+    search_floor: bool = typer.Option(True, help="Choose the dense floor too."),
 ) -> None:
     """Print calibrated settings for `encoder`."""
     base = load_knowledge(kb)
     rows = [
-        json.loads(line) for line in tune.read_text(encoding="utf-8").splitlines() if line.strip()
+        json.loads(line)
+        for path in tune
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
     ]
     tune_queries = [(r["query"], r.get("gold_id") or None) for r in rows]
     settings = MatchingSettings(encoder=encoder, dense_floor=dense_floor)
-    print(json.dumps(calibrate(base, tune_queries, settings), indent=2, ensure_ascii=False))
+    floors = DENSE_FLOORS if search_floor else ()
+    report = calibrate(base, tune_queries, settings, floors)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ knows at all. `Decider` turns these features into the probability that the top q
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,7 @@ FEATURES = (
     "loglen",
     "covw",
     "covc",
+    "outside",
 )
 
 _TOP_PHRASINGS = 10  # phrasings looked at for `cnt`
@@ -43,6 +45,7 @@ class DecisionFeatures(NamedTuple):
     loglen: float  # log(1 + characters of the normalized query, spaces excluded)
     covw: float  # share of the query's words the index knows
     covc: float  # share of the query's character bigrams the index knows
+    outside: float = 0.0  # 1: the query names what is not served and its top question does not
 
 
 def decision_features(
@@ -54,6 +57,8 @@ def decision_features(
     owner: np.ndarray,
     query: str,
     coverage: tuple[float, float],
+    outside: frozenset[str] = frozenset(),
+    outside_known: Sequence[frozenset[str]] = (),
 ) -> DecisionFeatures:
     """The features of one query's ranking.
 
@@ -66,6 +71,9 @@ def decision_features(
         owner: question position of each phrasing.
         query: the normalized query.
         coverage: shares of the query's words and bigrams known to the lexical index.
+        outside: words of ``scope.yml`` (other brands, products not made, other services) in the
+            query.
+        outside_known: such words each question speaks of, by question position.
 
     Returns:
         The features of the top question.
@@ -97,4 +105,5 @@ def decision_features(
         loglen=float(np.log1p(len(query.replace(" ", "")))),
         covw=coverage[0],
         covc=coverage[1],
+        outside=float(bool(outside - (outside_known[top] if outside_known else frozenset()))),
     )

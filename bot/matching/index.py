@@ -39,6 +39,14 @@ class Index:
     starts: np.ndarray  # first valid day of each question (proleptic ordinal; 0 = always)
     ends: np.ndarray  # last valid day of each question (ordinal; a far future day = always)
     line_masks: dict[str, np.ndarray]  # product line -> questions that apply to it
+    outside_re: re.Pattern[str] | None = None  # words of things the centre does not serve
+    outside_known: tuple[frozenset[str], ...] = ()  # those words each question speaks of
+
+    def outside(self, query: str) -> frozenset[str]:
+        """Words of `knowledge/scope.yml` in a normalized query."""
+        if self.outside_re is None:
+            return frozenset()
+        return frozenset(self.outside_re.findall(query))
 
     def terms(self, query: str, tokens: list[str]) -> list[str]:
         """Lexical terms of a normalized query."""
@@ -86,6 +94,20 @@ def _models(kb: KnowledgeBase) -> dict[str, str]:
     out = dict(full)
     out.update({p: next(iter(ls)) for p, ls in prefixes.items() if len(ls) == 1 and p not in full})
     return out
+
+
+_SENTENCE_RE = re.compile(r"[。！？；;!?\n]")
+
+
+def _words_re(words: list[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of `words`, longest first; latin words only as whole words."""
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not words:
+        return None
+    parts = [
+        rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words
+    ]
+    return re.compile("|".join(parts))
 
 
 class IndexBuilder:
@@ -167,6 +189,15 @@ class IndexBuilder:
                 else None
             )
             questions = list(kb.questions.values())
+            outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])
+            known: list[frozenset[str]] = []
+            for q in questions:
+                if outside_re is None:
+                    known.append(frozenset())
+                    continue
+                said = [q.title, *q.similar, *q.keywords, *_SENTENCE_RE.split(q.answer)]
+                found = (outside_re.findall(normalizer.run(t)["text"]) for t in said if t)
+                known.append(frozenset(w for words in found for w in words))
             products = [frozenset(q.products) for q in questions]
             every = np.array([not own for own in products])
             line_masks = {"": every}
@@ -195,4 +226,6 @@ class IndexBuilder:
                     [q.valid_until.toordinal() if q.valid_until else _FOREVER for q in questions]
                 ),
                 line_masks=line_masks,
+                outside_re=outside_re,
+                outside_known=tuple(known),
             )

@@ -176,6 +176,8 @@ class Matcher:
                 index.owner,
                 query,
                 lexical_out["coverage"],
+                index.outside(query),
+                index.outside_known,
             )
         decided = self.decider.run([c.score for c in ranking], norm["truncated"], features)
         t5 = time.perf_counter()

