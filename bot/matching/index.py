@@ -129,6 +129,7 @@ class IndexBuilder:
         self._normalizer: Normalizer | None = None
         self._segmenter: Segmenter | None = None
         self._texts: dict[str, tuple[str, list[str]]] = {}
+        self._known: dict[tuple[str, ...], frozenset[str]] = {}  # question texts -> outside words
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -141,7 +142,7 @@ class IndexBuilder:
         with self._lock:
             models = _models(kb)
             words = list(kb.dictionary) + [DictWord(word=m, freq=2000, tag="nz") for m in models]
-            fingerprint = hashlib.sha1(repr((kb.synonyms, words)).encode()).hexdigest()
+            fingerprint = hashlib.sha1(repr((kb.synonyms, words, kb.outside)).encode()).hexdigest()
             normalizer, segmenter = self._normalizer, self._segmenter
             if fingerprint != self._fingerprint or normalizer is None or segmenter is None:
                 # New synonyms or words change how every phrasing reads: start afresh.
@@ -150,7 +151,7 @@ class IndexBuilder:
                 segmenter = Segmenter(words)
                 segmenter.warm_up()
                 self._normalizer, self._segmenter = normalizer, segmenter
-                self._texts, self._fingerprint = {}, fingerprint
+                self._texts, self._fingerprint, self._known = {}, fingerprint, {}
             texts: list[str] = []
             docs: list[list[str]] = []  # one lexical document per question
             starts: list[int] = []
@@ -191,13 +192,19 @@ class IndexBuilder:
             questions = list(kb.questions.values())
             outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])
             known: list[frozenset[str]] = []
+            known_kept: dict[tuple[str, ...], frozenset[str]] = {}
             for q in questions:
-                if outside_re is None:
-                    known.append(frozenset())
-                    continue
-                said = [q.title, *q.similar, *q.keywords, *_SENTENCE_RE.split(q.answer)]
-                found = (outside_re.findall(normalizer.run(t)["text"]) for t in said if t)
-                known.append(frozenset(w for words in found for w in words))
+                said = (q.title, *q.similar, *q.keywords, *_SENTENCE_RE.split(q.answer))
+                if said not in self._known:
+                    found = (
+                        outside_re.findall(normalizer.run(t)["text"]) if outside_re else []
+                        for t in said
+                        if t
+                    )
+                    self._known[said] = frozenset(w for words in found for w in words)
+                known_kept[said] = self._known[said]
+                known.append(known_kept[said])
+            self._known = known_kept  # forget questions that were edited away
             products = [frozenset(q.products) for q in questions]
             every = np.array([not own for own in products])
             line_masks = {"": every}

