@@ -99,13 +99,19 @@ def _models(kb: KnowledgeBase) -> dict[str, str]:
 _SENTENCE_RE = re.compile(r"[。！？；;!?\n]")
 
 
-def _words_re(words: list[str]) -> re.Pattern[str] | None:
-    """One pattern finding any of `words`, longest first; latin words only as whole words."""
+def _words_re(words: list[str], whole_words: bool = False) -> re.Pattern[str] | None:
+    """One pattern finding any of `words`, longest first.
+
+    A word matches only where no latin letter or digit touches it when it is latin (``mac`` is
+    not found in ``macbook``) or when `whole_words` is set (model numbers: ``x60`` not in
+    ``x600``); a Chinese word matches anywhere.
+    """
     words = sorted({w for w in words if w}, key=len, reverse=True)
     if not words:
         return None
     parts = [
-        rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words
+        rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if whole_words or w.isascii() else re.escape(w)
+        for w in words
     ]
     return re.compile("|".join(parts))
 
@@ -181,14 +187,7 @@ class IndexBuilder:
             if self.cache is not None:
                 dense = DenseRetriever(self.cache)
                 dense.fit(texts)
-            alternatives = sorted(models, key=len, reverse=True)
-            model_re = (
-                re.compile(
-                    r"(?<![a-z0-9])(" + "|".join(map(re.escape, alternatives)) + r")(?![a-z0-9])"
-                )
-                if alternatives
-                else None
-            )
+            model_re = _words_re(list(models), whole_words=True)
             questions = list(kb.questions.values())
             outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])
             known: list[frozenset[str]] = []
