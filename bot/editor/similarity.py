@@ -35,6 +35,7 @@ class Embedder:
             settings.encoder_device,
             settings.query_prefix,
             settings.encoder_threads,
+            settings.encoder_engine,
         )
         self._cache = (
             EmbeddingCache(encoder, settings.embedding_cache_size, settings.cache_dir)

@@ -61,7 +61,9 @@ class Matcher:
     def __init__(self, settings: MatchingSettings | None = None) -> None:
         self.settings = settings or MatchingSettings()
         s = self.settings
-        encoder = get_encoder(s.encoder, s.encoder_device, s.query_prefix, s.encoder_threads)
+        encoder = get_encoder(
+            s.encoder, s.encoder_device, s.query_prefix, s.encoder_threads, s.encoder_engine
+        )
         self._cache = (
             EmbeddingCache(encoder, s.embedding_cache_size, s.cache_dir, s.query_cache_size)
             if encoder
