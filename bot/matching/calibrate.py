@@ -2,13 +2,15 @@
 
 Two sources, neither of them the dev set:
 
-- ``eval/queries.tune.jsonl``: in-scope queries written for this purpose from the questions'
-  titles, the way users type, and out-of-scope probes (``gold_id`` null), near misses included.
+- the tune queries, ``eval/queries.tune.jsonl`` to ``queries.tune4.jsonl`` (see
+  ``eval/README.md``): in-scope queries written from the questions' titles and answers, the way
+  users type, and out-of-scope probes (``gold_id`` null), near misses included.
   The decision is fitted here: a logistic regression on `DecisionFeatures` (is the top question
   the right one?), and the probability needed to answer is the one that answers the most
   in-scope queries rightly with at most 1.5 % wrong and 1.5 % of the probes answered (targets: 2 %
   and 3 %; the margin absorbs the difference between tune and dev data). The probability is
-  chosen on out-of-fold predictions (5 folds), so it is not flattered by the fit.
+  chosen on out-of-fold predictions (5 folds), so it is not flattered by the fit, and with the
+  decider's minimum lead over the runner-up applied.
 - a leave-some-out split of the base's own similar phrasings (2 per question held out of the
   index). Together with the tune queries it chooses the ranking (lexical weight, phrasings
   averaged per question: best top-1 over both). It does not train the decision: writers made
@@ -54,6 +56,9 @@ DENSE_FLOORS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8)  # cosine mapped to 0 (encod
 RANK_TIE = 0.002  # top-1 differences this small on the tune set (one query) are noise
 L2 = 0.1  # ridge penalty on standardized features (cross-validated: 0.01-3 within noise)
 FOLDS = 5
+TUNE_SETS = [
+    ROOT / "eval" / f"queries.{name}.jsonl" for name in ("tune", "tune2", "tune3", "tune4")
+]
 
 
 def tune_split(kb: KnowledgeBase, holdout: int = 2) -> tuple[KnowledgeBase, list[tuple[str, str]]]:
@@ -78,6 +83,7 @@ class Components:
     truncated: list[bool]
     lexical: np.ndarray  # queries x questions
     dense: np.ndarray | None  # queries x phrasings (cosines)
+    answers: np.ndarray | None  # queries x questions (cosines to the answers)
     coverage: list[tuple[float, float]]
     boost: np.ndarray  # queries x questions (model numbers named in the query, validity)
     outside: list[frozenset[str]]  # words of scope.yml in each query
@@ -97,7 +103,7 @@ def components(
     assert index is not None
     ids = {qid: i for i, qid in enumerate(index.qids)}
     kept = [(t, g) for t, g in queries if not g or g in ids]
-    texts, truncated, lex, den, cov, boosts = [], [], [], [], [], []
+    texts, truncated, lex, den, ans, cov, boosts = [], [], [], [], [], [], []
     n_phrasings = int(index.owner.shape[0])
     for text, _ in kept:
         norm = index.normalizer.run(text)
@@ -109,9 +115,13 @@ def components(
         lex.append(out["scores"])
         cov.append(out["coverage"])
         if index.dense is not None:
-            den.append(
-                index.dense.run(query)["scores"] if query else np.zeros(n_phrasings, np.float32)
-            )
+            if query:
+                dense_out = index.dense.run(query)
+                den.append(dense_out["scores"])
+                ans.append(dense_out["answer_scores"])
+            else:
+                den.append(np.zeros(n_phrasings, np.float32))
+                ans.append(np.zeros(len(index.qids), np.float32))
         boosts.append(
             index.boost(query, None, frozenset(), matcher.settings.product_boost, date.today())
         )
@@ -120,6 +130,7 @@ def components(
         truncated=truncated,
         lexical=np.array(lex, dtype=np.float32),
         dense=np.array(den, dtype=np.float32) if den else None,
+        answers=np.array(ans, dtype=np.float32) if ans else None,
         coverage=cov,
         boost=np.array(boosts, dtype=np.float32),
         outside=[index.outside(q) for q in texts],
@@ -163,6 +174,7 @@ def feature_matrix(
             comp.coverage[i],
             comp.outside[i],
             comp.outside_known,
+            comp.answers[i] if comp.answers is not None else None,
         )
         rows.append(list(feats))
         tops.append(int(np.argmax(f["scores"])))
@@ -206,11 +218,23 @@ def _probabilities(model: dict[str, float], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(x @ coef + model["bias"])))
 
 
-def choose_probability(p: np.ndarray, right: np.ndarray, ins: np.ndarray) -> float:
-    """Lowest probability to answer at within the wrong / out-of-scope limits."""
+def choose_probability(
+    p: np.ndarray, right: np.ndarray, ins: np.ndarray, allowed: np.ndarray | None = None
+) -> float:
+    """Lowest probability to answer at within the wrong / out-of-scope limits.
+
+    Args:
+        p: the model's probability per query.
+        right: the top question is the gold one.
+        ins: the query is in scope.
+        allowed: queries the decider may answer at all (lead over the runner-up of at least
+            the minimum margin); None = all.
+    """
     best, best_right = 1.0, -1.0
     for th in np.unique(np.round(p, 4)):
         answer = p >= th
+        if allowed is not None:
+            answer &= allowed
         r = np.mean(answer[ins] & right[ins])
         wrong = np.mean(answer[ins] & ~right[ins])
         oos = np.mean(answer[~ins]) if (~ins).any() else 0.0
@@ -378,7 +402,9 @@ def calibrate(
     y = (right & ins).astype(np.float64)
     model = fit_logistic(x, y)
     oof = out_of_fold(x, y)
-    probability = choose_probability(oof, right, ins)
+    allowed = x[:, FEATURES.index("margin")] >= settings.answer_min_margin
+    probability = choose_probability(oof, right, ins, allowed)
+    answered = (oof >= probability) & allowed
     s1 = scores.max(axis=1)
     clarify = round(clarify_threshold(s1[~ins]), 4)
 
@@ -396,6 +422,7 @@ def calibrate(
         settings.clarify_max,
         model=model,
         answer_probability=probability,
+        min_margin=settings.answer_min_margin,
     )
     x_loo, top_loo, scores_loo = feature_matrix(loo, fuser, loo_index.layout, loo_index.owner)
     report.update(
@@ -413,9 +440,9 @@ def calibrate(
                 decide_all(decider, x, scores, tune.truncated, settings.top_k), top, tune.gold
             ),
             "tune_out_of_fold": {
-                "auto_correct": round(float(np.mean((oof >= probability)[ins] & right[ins])), 4),
-                "auto_wrong": round(float(np.mean((oof >= probability)[ins] & ~right[ins])), 4),
-                "oos_false_accept": round(float(np.mean((oof >= probability)[~ins])), 4),
+                "auto_correct": round(float(np.mean(answered[ins] & right[ins])), 4),
+                "auto_wrong": round(float(np.mean(answered[ins] & ~right[ins])), 4),
+                "oos_false_accept": round(float(np.mean(answered[~ins])), 4),
             },
             "leave_out_split": rates(
                 decide_all(decider, x_loo, scores_loo, loo.truncated, settings.top_k),
@@ -430,7 +457,8 @@ def calibrate(
 def main(
     kb: Path = typer.Option(ROOT / "knowledge", "--kb"),  # noqa: B008 - typer's idiom
     tune: list[Path] = typer.Option(  # noqa: B008 - typer's idiom
-        [ROOT / "eval" / "queries.tune.jsonl", ROOT / "eval" / "queries.tune2.jsonl"], "--tune"
+        TUNE_SETS,
+        "--tune",
     ),
     encoder: str = typer.Option(MatchingSettings().encoder, "--encoder"),
     dense_floor: float = typer.Option(MatchingSettings().dense_floor, "--dense-floor"),

@@ -24,9 +24,11 @@ class Decider:
 
     - ``answer`` when the top question is very likely right. With a calibrated `model` (a
       logistic regression on `DecisionFeatures`, coefficients by feature name plus ``bias``)
-      that is: its probability reaches `answer_probability`. Without one (or without the
-      features, as in lexical-only matching) it is the rule: the best score clears
-      `answer_threshold` and leads the next question by `answer_margin`;
+      that is: its probability reaches `answer_probability` and the top question leads the
+      next by at least `min_margin` (two questions that close are a question to ask the user,
+      e.g. 开不了机: laptop, desktop or phone?, whatever the model says). Without one (or
+      without the features, as in lexical-only matching) it is the rule: the best score
+      clears `answer_threshold` and leads the next question by `answer_margin`;
     - ``clarify`` when the best clears `clarify_threshold`: the best and up to
       `clarify_max - 1` others within `clarify_gap` of it are offered (您是想问…);
     - ``none`` otherwise.
@@ -41,6 +43,7 @@ class Decider:
         clarify_max: most candidates offered.
         model: logistic coefficients by feature name and ``bias``; None or empty = the rule.
         answer_probability: probability needed to answer (model).
+        min_margin: lead over the runner-up needed to answer (model).
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class Decider:
         clarify_max: int = 3,
         model: Mapping[str, float] | None = None,
         answer_probability: float = 0.5,
+        min_margin: float = 0.0,
     ) -> None:
         self.answer_threshold = answer_threshold
         self.answer_margin = answer_margin
@@ -59,6 +63,7 @@ class Decider:
         self.clarify_gap = clarify_gap
         self.clarify_max = clarify_max
         self.answer_probability = answer_probability
+        self.min_margin = min_margin
         self.model = dict(model or {})
         unknown = set(self.model) - {*FEATURES, "bias"}
         if unknown:
@@ -105,12 +110,14 @@ class Decider:
         if not scores:
             return {"decision": "none", "choices": [], "confidence": None}
         best = scores[0]
+        runner_up = scores[1] if len(scores) > 1 else 0.0
         confidence = None
         if self.model and features is not None:
             confidence = self.probability(features)
-            confident = confidence >= self.answer_probability
+            confident = (
+                confidence >= self.answer_probability and best - runner_up >= self.min_margin
+            )
         else:
-            runner_up = scores[1] if len(scores) > 1 else 0.0
             confident = best >= self.answer_threshold and best - runner_up >= self.answer_margin
         if confident and not truncated:
             return {"decision": "answer", "choices": [0], "confidence": confidence}

@@ -62,6 +62,7 @@ class DenseOutput(TypedDict):
     """Output of `DenseRetriever.run`."""
 
     scores: np.ndarray  # cosine similarity per indexed phrasing
+    answer_scores: np.ndarray  # cosine similarity per question's answer (empty: not indexed)
 
 
 class EmbeddingCache:
@@ -190,6 +191,7 @@ class DenseRetriever:
     def __init__(self, cache: EmbeddingCache) -> None:
         self.cache = cache
         self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._answers = np.zeros((0, 0), dtype=np.float32)
 
     def warm_up(self) -> None:
         """Load the encoder and the persisted embeddings."""
@@ -197,10 +199,12 @@ class DenseRetriever:
         self.cache.load()
         _one_blas_thread.prepare()
 
-    def fit(self, texts: list[str]) -> None:
-        """Index texts (normalized phrasings)."""
+    def fit(self, texts: list[str], answers: list[str] | None = None) -> None:
+        """Index texts (normalized phrasings) and, optionally, each question's answer."""
         self.cache.load()
         self._matrix = self.cache.encode(texts)
+        if answers:
+            self._answers = self.cache.encode(answers)
 
     def run(self, text: str) -> DenseOutput:
         """Cosine similarity of `text` to every indexed phrasing.
@@ -209,9 +213,10 @@ class DenseRetriever:
             text: the normalized query (not empty).
 
         Returns:
-            One score per phrasing.
+            One score per phrasing, and one per answer when answers are indexed.
         """
         query = self.cache.encode_query(text)
         with _one_blas_thread:
             scores = self._matrix @ query
-        return {"scores": scores}
+            answer_scores = self._answers @ query if len(self._answers) else self._answers[:0, 0]
+        return {"scores": scores, "answer_scores": answer_scores}

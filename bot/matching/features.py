@@ -27,6 +27,8 @@ FEATURES = (
     "covw",
     "covc",
     "outside",
+    "anscos",
+    "ansmargin",
 )
 
 _TOP_PHRASINGS = 10  # phrasings looked at for `cnt`
@@ -46,6 +48,8 @@ class DecisionFeatures(NamedTuple):
     covw: float  # share of the query's words the index knows
     covc: float  # share of the query's character bigrams the index knows
     outside: float = 0.0  # 1: the query names what is not served and its top question does not
+    anscos: float = 0.0  # cosine of the query and the top question's answer
+    ansmargin: float = 0.0  # its lead over the closest answer of any other question
 
 
 def decision_features(
@@ -59,6 +63,7 @@ def decision_features(
     coverage: tuple[float, float],
     outside: frozenset[str] = frozenset(),
     outside_known: Sequence[frozenset[str]] = (),
+    answer_scores: np.ndarray | None = None,
 ) -> DecisionFeatures:
     """The features of one query's ranking.
 
@@ -74,6 +79,8 @@ def decision_features(
         outside: words of ``scope.yml`` (other brands, products not made, other services) in the
             query.
         outside_known: such words each question speaks of, by question position.
+        answer_scores: cosine of the query and each question's answer (None or empty: the
+            answer features are 0).
 
     Returns:
         The features of the top question.
@@ -89,6 +96,7 @@ def decision_features(
     def lead(values: np.ndarray) -> float:
         return float(values[top] - np.max(np.delete(values, top))) if n > 1 else float(values[top])
 
+    answers = answer_scores if answer_scores is not None and len(answer_scores) == n else None
     k = min(_TOP_PHRASINGS, len(phrasing_scores))
     cnt = 0.0
     if k:
@@ -106,4 +114,6 @@ def decision_features(
         covw=coverage[0],
         covc=coverage[1],
         outside=float(bool(outside - (outside_known[top] if outside_known else frozenset()))),
+        anscos=float(answers[top]) if answers is not None else 0.0,
+        ansmargin=lead(answers) if answers is not None else 0.0,
     )

@@ -97,6 +97,14 @@ def _models(kb: KnowledgeBase) -> dict[str, str]:
 
 
 _SENTENCE_RE = re.compile(r"[。！？；;!?\n]")
+ANSWER_CHARS = 300  # of an answer embedded for the decision's answer features
+
+
+def answer_text(title: str, answer: str) -> str:
+    """What is embedded of a question's default answer: its first `ANSWER_CHARS` characters,
+    whitespace collapsed (the title when the answer is empty)."""
+    text = " ".join(answer.split())[:ANSWER_CHARS]
+    return text or title
 
 
 def _words_re(words: list[str], whole_words: bool = False) -> re.Pattern[str] | None:
@@ -186,7 +194,10 @@ class IndexBuilder:
             dense = None
             if self.cache is not None:
                 dense = DenseRetriever(self.cache)
-                dense.fit(texts)
+                # Answers too: whether the answer speaks to the query is evidence for the
+                # decision (features `anscos`, `ansmargin`); cached by text like phrasings.
+                answers = [answer_text(q.title, q.answer) for q in kb.questions.values()]
+                dense.fit(texts, answers)
             model_re = _words_re(list(models), whole_words=True)
             questions = list(kb.questions.values())
             outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])

@@ -79,6 +79,7 @@ class Matcher:
             s.clarify_max,
             model=s.answer_model,
             answer_probability=s.answer_probability,
+            min_margin=s.answer_min_margin,
         )
         self._index: Index | None = None
         self._build_lock = threading.Lock()
@@ -153,7 +154,8 @@ class Matcher:
         lexical_out = index.lexical.run(index.terms(query, tokens))
         t3 = time.perf_counter()
         timings["lexical"] = (t3 - t2) * 1000
-        dense = index.dense.run(query)["scores"] if index.dense is not None else None
+        dense_out = index.dense.run(query) if index.dense is not None else None
+        dense = dense_out["scores"] if dense_out is not None else None
         t4 = time.perf_counter()
         timings["dense"] = (t4 - t3) * 1000
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
@@ -180,8 +182,11 @@ class Matcher:
                 lexical_out["coverage"],
                 index.outside(query),
                 index.outside_known,
+                dense_out["answer_scores"] if dense_out is not None else None,
             )
-        decided = self.decider.run([c.score for c in ranking], norm["truncated"], features)
+        # Decided on the exact scores: the candidates' are rounded for display.
+        exact = [float(fused[i]) for i in top if np.isfinite(fused[i])]
+        decided = self.decider.run(exact, norm["truncated"], features)
         t5 = time.perf_counter()
         timings["fuse_decide"] = (t5 - t4) * 1000
         timings["total"] = (t5 - t0) * 1000

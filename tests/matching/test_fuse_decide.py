@@ -63,6 +63,23 @@ class TestDecisionFeatures:
         assert out.cnt == pytest.approx(0.1)  # 1 of the (at most) 10 closest phrasings
         assert out.loglen == pytest.approx(math.log1p(4))  # spaces do not count
         assert (out.covw, out.covc) == (0.5, 1.0)
+        assert (out.anscos, out.ansmargin) == (0.0, 0.0)  # no answers indexed
+
+    def test_run_answer_features(self) -> None:
+        out = decision_features(
+            fused=np.array([0.5, 0.9, 0.6], dtype=np.float32),
+            lexical=np.zeros(3, dtype=np.float32),
+            dense=np.zeros(3, dtype=np.float32),
+            dense_max=np.zeros(3, dtype=np.float32),
+            phrasing_scores=np.zeros(3, dtype=np.float32),
+            owner=np.array([0, 1, 2]),
+            query="发票",
+            coverage=(1.0, 1.0),
+            answer_scores=np.array([0.7, 0.82, 0.9], dtype=np.float32),
+        )
+        # The top question (1) by fused score, its answer less close than question 2's.
+        assert out.anscos == pytest.approx(0.82)
+        assert out.ansmargin == pytest.approx(-0.08)
 
     def test_run_one_question(self) -> None:
         out = decision_features(
@@ -128,6 +145,13 @@ class TestDecider:
         # Below the clarify threshold and not confident: no match.
         assert self.model.run([0.45, 0.4], features=_features(margin=0.05))["decision"] == "none"
 
+    def test_run_model_never_answers_a_near_tie(self) -> None:
+        sure = Decider(0.7, 0.05, 0.5, 0.1, 3, model={"bias": 10.0}, min_margin=0.02)
+        tie = sure.run([0.9, 0.89, 0.5], features=_features())
+        assert (tie["decision"], tie["choices"]) == ("clarify", [0, 1])
+        assert tie["confidence"] is not None and tie["confidence"] > 0.99
+        assert sure.run([0.9, 0.88, 0.5], features=_features())["decision"] == "answer"
+
     def test_run_model_without_features_falls_back_to_the_rule(self) -> None:
         assert self.model.uses_model and not self.decider.uses_model
         assert self.model.run([0.8, 0.72])["decision"] == "answer"
@@ -157,6 +181,9 @@ class TestCalibration:
         assert choose_probability(p, right, ins) == pytest.approx(0.9)
         p[6] = 0.95  # a probe the model is sure about: only above it is safe
         assert choose_probability(p, right, ins) == pytest.approx(0.99)
+        # ... unless the decider never answers that probe (a near tie): 0.9 is safe again.
+        allowed = np.array([True, True, True, True, True, True, False, True])
+        assert choose_probability(p, right, ins, allowed) == pytest.approx(0.9)
 
 
 class TestThreadChooser:

@@ -64,8 +64,15 @@ class TestDecisionModel:
         sure = matcher.match("笔记本电脑开不了机了 按电源键没反应")
         assert sure.decision == "answer"
         assert sure.confidence is not None and sure.confidence >= threshold
-        unsure = matcher.match("开不了机")
+        unsure = matcher.match("电脑有问题")
+        assert unsure.decision == "clarify"
         assert unsure.confidence is not None and unsure.confidence < threshold
+        # Near tie (laptop, desktop or phone?): asked back whatever the model's confidence.
+        tie = matcher.match("开不了机")
+        assert tie.decision == "clarify"
+        assert (
+            tie.candidates[0].score - tie.candidates[1].score < matcher.settings.answer_min_margin
+        )
 
     @pytest.mark.parametrize(
         "text", ["星岚冰箱不制冷怎么办", "华为手机怎么分屏", "打印机连不上wifi"]
