@@ -32,6 +32,8 @@ SUPPORT_FILES = (
     "dictionary.txt",
     "skills.yml",
     "diagnosis/_controls.yml",
+    "scope.yml",
+    "negatives.yml",
 )
 DISABLED_DIR = "faq_disabled"
 
@@ -70,14 +72,20 @@ def read_dir(root: Path) -> Snapshot:
         disabled = _load_disabled(root)
     except KnowledgeError as err:
         raise invalid([_problem(i) for i in err.issues], "the files have problems") from err
-    text = {name: (root / name).read_text(encoding="utf-8") for name in SUPPORT_FILES}
+    text = {
+        name: (root / name).read_text(encoding="utf-8")
+        for name in SUPPORT_FILES
+        if (root / name).is_file()
+    }
     support = Support(
         catalog=kb.catalog,
         synonyms=kb.synonyms,
         dictionary=[w.model_dump(exclude_none=True) for w in kb.dictionary],
         controls=book.controls.model_dump(mode="json") if book.controls else None,
         skill_names=book.skill_names,
-        files={k: v for k, v in text.items() if (root / k).is_file()},
+        files=text,
+        outside=list(kb.outside),
+        negatives=list(kb.negatives),
     )
     snap = Snapshot(support=support)
     for question in kb.questions.values():

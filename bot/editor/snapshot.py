@@ -33,6 +33,8 @@ class Support:
     controls: dict[str, Any] | None = None
     skill_names: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # relative path -> original text
+    outside: list[str] = field(default_factory=list)  # scope.yml words
+    negatives: list[str] = field(default_factory=list)  # negatives.yml messages
 
 
 @dataclass
@@ -94,6 +96,8 @@ class Snapshot:
                 "controls": s.controls,
                 "skill_names": s.skill_names,
                 "files": s.files,
+                "outside": s.outside,
+                "negatives": s.negatives,
             },
             "sources": self.sources,
         }
@@ -145,6 +149,8 @@ class Snapshot:
             catalog=s.catalog,
             synonyms=s.synonyms,
             dictionary=[DictWord.model_validate(w) for w in s.dictionary],
+            outside=s.outside,
+            negatives=s.negatives,
             warnings=overlaps(questions) + missing,
         )
         controls = Controls.model_validate(s.controls) if s.controls else None

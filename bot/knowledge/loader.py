@@ -68,6 +68,7 @@ def _load_dir(root: Path) -> KnowledgeBase:
     synonyms = _load_synonyms(root / "synonyms.yml", root, issues)
     dictionary = _load_dictionary(root / "dictionary.txt", root, issues)
     outside = _load_scope(root / "scope.yml", root, issues)
+    negatives = _load_negatives(root / "negatives.yml", root, issues)
     if issues:
         raise KnowledgeError(issues)
     return KnowledgeBase(
@@ -76,6 +77,7 @@ def _load_dir(root: Path) -> KnowledgeBase:
         synonyms=synonyms,
         dictionary=dictionary,
         outside=outside,
+        negatives=negatives,
         warnings=overlaps(questions) + _missing_trees(root, questions),
     )
 
@@ -202,12 +204,18 @@ def _load_synonyms(file: Path, root: Path, issues: list[Issue]) -> list[list[str
     return groups
 
 
+def _optional_yaml(file: Path, root: Path, issues: list[Issue]) -> YamlDoc | None:
+    """A support file that may be absent or empty (None then, or when it does not parse)."""
+    if not file.exists():
+        return None
+    doc = parse_yaml(file, _rel(file, root), issues)
+    return None if doc is None or doc.data is None else doc
+
+
 def _load_scope(file: Path, root: Path, issues: list[Issue]) -> list[str]:
     """Words of scope.yml: lists of strings under any top-level key (brands, products, ...)."""
-    if not file.exists():
-        return []
-    doc = parse_yaml(file, _rel(file, root), issues)
-    if doc is None or doc.data is None:
+    doc = _optional_yaml(file, root, issues)
+    if doc is None:
         return []
     if not isinstance(doc.data, dict):
         issues.append(Issue(doc.file, doc.line(()), "", "must map list names to lists of words"))
@@ -226,6 +234,40 @@ def _load_scope(file: Path, root: Path, issues: list[Issue]) -> list[str]:
                 continue
             words.append(str(value).strip().lower())
     return list(dict.fromkeys(words))
+
+
+MAX_NEGATIVE_CHARS = 300
+
+
+def _load_negatives(file: Path, root: Path, issues: list[Issue]) -> list[str]:
+    """Messages of negatives.yml: a list of strings under ``negatives``."""
+    doc = _optional_yaml(file, root, issues)
+    if doc is None:
+        return []
+    values = doc.data.get("negatives") if isinstance(doc.data, dict) else None
+    if not isinstance(values, list):
+        issues.append(Issue(doc.file, doc.line(()), "negatives", "must be a list of messages"))
+        return []
+    messages: list[str] = []
+    for i, value in enumerate(values):
+        loc = ("negatives", i)
+        text = str(value).strip() if isinstance(value, str | int | float) else ""
+        if not text:
+            issues.append(
+                Issue(doc.file, doc.line(loc), field_path(loc), "must be a non-empty message")
+            )
+        elif len(text) > MAX_NEGATIVE_CHARS:
+            issues.append(
+                Issue(
+                    doc.file,
+                    doc.line(loc),
+                    field_path(loc),
+                    f"longer than {MAX_NEGATIVE_CHARS} characters",
+                )
+            )
+        else:
+            messages.append(text)
+    return list(dict.fromkeys(messages))
 
 
 def _load_dictionary(file: Path, root: Path, issues: list[Issue]) -> list[DictWord]:

@@ -215,6 +215,7 @@ class KnowledgeBase(BaseModel):
     synonyms: list[list[str]] = []  # groups; the first phrase is the canonical form
     dictionary: list[DictWord] = []
     outside: list[str] = []  # words naming what the centre does not serve (scope.yml)
+    negatives: list[str] = []  # messages the centre does not answer (negatives.yml)
     warnings: list[str] = []  # non-blocking findings, e.g. a phrasing shared by two questions
 
     @property

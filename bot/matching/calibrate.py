@@ -39,7 +39,12 @@ import typer
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.schema import KnowledgeBase
 from bot.matching.decide import Decider
-from bot.matching.features import FEATURES, DecisionFeatures, decision_features
+from bot.matching.features import (
+    FEATURES,
+    NEGATIVE_FEATURES,
+    DecisionFeatures,
+    decision_features,
+)
 from bot.matching.fuse import FuseOutput, Fuser
 from bot.matching.pipeline import Matcher
 from bot.matching.settings import MatchingSettings
@@ -84,6 +89,7 @@ class Components:
     lexical: np.ndarray  # queries x questions
     dense: np.ndarray | None  # queries x phrasings (cosines)
     answers: np.ndarray | None  # queries x questions (cosines to the answers)
+    negatives: list[float] | None  # per query, highest cosine to a negative (None: none)
     coverage: list[tuple[float, float]]
     boost: np.ndarray  # queries x questions (model numbers named in the query, validity)
     outside: list[frozenset[str]]  # words of scope.yml in each query
@@ -104,6 +110,7 @@ def components(
     ids = {qid: i for i, qid in enumerate(index.qids)}
     kept = [(t, g) for t, g in queries if not g or g in ids]
     texts, truncated, lex, den, ans, cov, boosts = [], [], [], [], [], [], []
+    neg: list[float] = []
     n_phrasings = int(index.owner.shape[0])
     for text, _ in kept:
         norm = index.normalizer.run(text)
@@ -119,9 +126,11 @@ def components(
                 dense_out = index.dense.run(query)
                 den.append(dense_out["scores"])
                 ans.append(dense_out["answer_scores"])
+                neg.append(dense_out["negative_max"])
             else:
                 den.append(np.zeros(n_phrasings, np.float32))
                 ans.append(np.zeros(len(index.qids), np.float32))
+                neg.append(0.0)
         boosts.append(
             index.boost(query, None, frozenset(), matcher.settings.product_boost, date.today())
         )
@@ -131,6 +140,7 @@ def components(
         lexical=np.array(lex, dtype=np.float32),
         dense=np.array(den, dtype=np.float32) if den else None,
         answers=np.array(ans, dtype=np.float32) if ans else None,
+        negatives=neg if neg and kb.negatives else None,
         coverage=cov,
         boost=np.array(boosts, dtype=np.float32),
         outside=[index.outside(q) for q in texts],
@@ -175,6 +185,7 @@ def feature_matrix(
             comp.outside[i],
             comp.outside_known,
             comp.answers[i] if comp.answers is not None else None,
+            comp.negatives[i] if comp.negatives is not None else None,
         )
         rows.append(list(feats))
         tops.append(int(np.argmax(f["scores"])))
@@ -330,6 +341,15 @@ def decide_all(
     return out
 
 
+def out_of_fold_rates(answered: np.ndarray, right: np.ndarray, ins: np.ndarray) -> dict[str, float]:
+    """auto_correct / auto_wrong / oos_false_accept of out-of-fold answer decisions."""
+    return {
+        "auto_correct": round(float(np.mean(answered[ins] & right[ins])), 4),
+        "auto_wrong": round(float(np.mean(answered[ins] & ~right[ins])), 4),
+        "oos_false_accept": round(float(np.mean(answered[~ins])), 4),
+    }
+
+
 def rates(decisions: list[str], top: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     """auto_correct / auto_wrong over in-scope, oos_false_accept over out-of-scope."""
     ins = gold >= 0
@@ -405,6 +425,15 @@ def calibrate(
     allowed = x[:, FEATURES.index("margin")] >= settings.answer_min_margin
     probability = choose_probability(oof, right, ins, allowed)
     answered = (oof >= probability) & allowed
+    # The same without the negatives' evidence, for bases that have no negatives.yml (a JSONL
+    # base given to `bot eval`, a deployment that cleared the file): their features read
+    # "nothing near", which the model above would take for a reason to answer.
+    plain = x.copy()
+    plain[:, [FEATURES.index(f) for f in NEGATIVE_FEATURES]] = 0.0
+    model_plain = fit_logistic(plain, y)
+    oof_plain = out_of_fold(plain, y)
+    probability_plain = choose_probability(oof_plain, right, ins, allowed)
+    answered_plain = (oof_plain >= probability_plain) & allowed
     s1 = scores.max(axis=1)
     clarify = round(clarify_threshold(s1[~ins]), 4)
 
@@ -439,11 +468,10 @@ def calibrate(
             "tune": rates(
                 decide_all(decider, x, scores, tune.truncated, settings.top_k), top, tune.gold
             ),
-            "tune_out_of_fold": {
-                "auto_correct": round(float(np.mean(answered[ins] & right[ins])), 4),
-                "auto_wrong": round(float(np.mean(answered[ins] & ~right[ins])), 4),
-                "oos_false_accept": round(float(np.mean(answered[~ins])), 4),
-            },
+            "tune_out_of_fold": out_of_fold_rates(answered, right, ins),
+            "answer_model_without_negatives": model_plain,
+            "answer_probability_without_negatives": round(probability_plain, 4),
+            "tune_out_of_fold_without_negatives": out_of_fold_rates(answered_plain, right, ins),
             "leave_out_split": rates(
                 decide_all(decider, x_loo, scores_loo, loo.truncated, settings.top_k),
                 top_loo,

@@ -63,6 +63,7 @@ class DenseOutput(TypedDict):
 
     scores: np.ndarray  # cosine similarity per indexed phrasing
     answer_scores: np.ndarray  # cosine similarity per question's answer (empty: not indexed)
+    negative_max: float  # highest cosine to a message the centre does not answer (0: none)
 
 
 class EmbeddingCache:
@@ -192,6 +193,7 @@ class DenseRetriever:
         self.cache = cache
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._answers = np.zeros((0, 0), dtype=np.float32)
+        self._negatives = np.zeros((0, 0), dtype=np.float32)
 
     def warm_up(self) -> None:
         """Load the encoder and the persisted embeddings."""
@@ -199,12 +201,20 @@ class DenseRetriever:
         self.cache.load()
         _one_blas_thread.prepare()
 
-    def fit(self, texts: list[str], answers: list[str] | None = None) -> None:
-        """Index texts (normalized phrasings) and, optionally, each question's answer."""
+    def fit(
+        self,
+        texts: list[str],
+        answers: list[str] | None = None,
+        negatives: list[str] | None = None,
+    ) -> None:
+        """Index texts (normalized phrasings) and, optionally, each question's answer and the
+        (normalized) messages the centre does not answer."""
         self.cache.load()
         self._matrix = self.cache.encode(texts)
         if answers:
             self._answers = self.cache.encode(answers)
+        if negatives:
+            self._negatives = self.cache.encode(negatives)
 
     def run(self, text: str) -> DenseOutput:
         """Cosine similarity of `text` to every indexed phrasing.
@@ -219,4 +229,5 @@ class DenseRetriever:
         with _one_blas_thread:
             scores = self._matrix @ query
             answer_scores = self._answers @ query if len(self._answers) else self._answers[:0, 0]
-        return {"scores": scores, "answer_scores": answer_scores}
+            negative_max = float(np.max(self._negatives @ query)) if len(self._negatives) else 0.0
+        return {"scores": scores, "answer_scores": answer_scores, "negative_max": negative_max}

@@ -29,7 +29,12 @@ FEATURES = (
     "outside",
     "anscos",
     "ansmargin",
+    "negcos",
+    "negmargin",
 )
+
+#: Features that need ``negatives.yml``; a base without negatives is decided without them.
+NEGATIVE_FEATURES = ("negcos", "negmargin")
 
 _TOP_PHRASINGS = 10  # phrasings looked at for `cnt`
 
@@ -50,6 +55,8 @@ class DecisionFeatures(NamedTuple):
     outside: float = 0.0  # 1: the query names what is not served and its top question does not
     anscos: float = 0.0  # cosine of the query and the top question's answer
     ansmargin: float = 0.0  # its lead over the closest answer of any other question
+    negcos: float = 0.0  # cosine of the closest message the centre does not answer (negatives)
+    negmargin: float = 0.0  # maxcos minus negcos: closer to its question than to a negative?
 
 
 def decision_features(
@@ -64,6 +71,7 @@ def decision_features(
     outside: frozenset[str] = frozenset(),
     outside_known: Sequence[frozenset[str]] = (),
     answer_scores: np.ndarray | None = None,
+    negative_max: float | None = None,
 ) -> DecisionFeatures:
     """The features of one query's ranking.
 
@@ -81,6 +89,8 @@ def decision_features(
         outside_known: such words each question speaks of, by question position.
         answer_scores: cosine of the query and each question's answer (None or empty: the
             answer features are 0).
+        negative_max: the query's highest cosine to a message of ``negatives.yml`` (None: no
+            negatives, read as a cosine of 0: nothing near).
 
     Returns:
         The features of the top question.
@@ -116,4 +126,6 @@ def decision_features(
         outside=float(bool(outside - (outside_known[top] if outside_known else frozenset()))),
         anscos=float(answers[top]) if answers is not None else 0.0,
         ansmargin=lead(answers) if answers is not None else 0.0,
+        negcos=negative_max or 0.0,
+        negmargin=float(dense_max[top]) - (negative_max or 0.0),
     )

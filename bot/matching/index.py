@@ -197,7 +197,9 @@ class IndexBuilder:
                 # Answers too: whether the answer speaks to the query is evidence for the
                 # decision (features `anscos`, `ansmargin`); cached by text like phrasings.
                 answers = [answer_text(q.title, q.answer) for q in kb.questions.values()]
-                dense.fit(texts, answers)
+                # Messages not to answer (negatives.yml), read like queries: feature `negcos`.
+                negatives = [normalizer.run(t)["text"] for t in kb.negatives]
+                dense.fit(texts, answers, [t for t in negatives if t])
             model_re = _words_re(list(models), whole_words=True)
             questions = list(kb.questions.values())
             outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])

@@ -71,14 +71,20 @@ class Matcher:
         )
         self._builder = IndexBuilder(s, self._cache)
         self.fuser = Fuser(s.lexical_weight, s.dense_weight, s.dense_floor, s.dense_top_n)
+        rule = (s.answer_threshold, s.answer_margin, s.clarify_threshold, s.clarify_gap)
         self.decider = Decider(
-            s.answer_threshold,
-            s.answer_margin,
-            s.clarify_threshold,
-            s.clarify_gap,
+            *rule,
             s.clarify_max,
             model=s.answer_model,
             answer_probability=s.answer_probability,
+            min_margin=s.answer_min_margin,
+        )
+        # A base without negatives.yml is decided by the model fitted without that evidence.
+        self.decider_without_negatives = Decider(
+            *rule,
+            s.clarify_max,
+            model=s.answer_model_without_negatives,
+            answer_probability=s.answer_probability_without_negatives,
             min_margin=s.answer_min_margin,
         )
         self._index: Index | None = None
@@ -170,7 +176,8 @@ class Matcher:
             if np.isfinite(fused[i])
         ]
         features = None
-        if self.decider.uses_model and dense is not None and ranking:
+        decider = self.decider if index.kb.negatives else self.decider_without_negatives
+        if decider.uses_model and dense is not None and ranking:
             features = decision_features(
                 fused,
                 fused_out["lexical"],
@@ -183,10 +190,11 @@ class Matcher:
                 index.outside(query),
                 index.outside_known,
                 dense_out["answer_scores"] if dense_out is not None else None,
+                dense_out["negative_max"] if dense_out is not None and index.kb.negatives else None,
             )
         # Decided on the exact scores: the candidates' are rounded for display.
         exact = [float(fused[i]) for i in top if np.isfinite(fused[i])]
-        decided = self.decider.run(exact, norm["truncated"], features)
+        decided = decider.run(exact, norm["truncated"], features)
         t5 = time.perf_counter()
         timings["fuse_decide"] = (t5 - t4) * 1000
         timings["total"] = (t5 - t0) * 1000

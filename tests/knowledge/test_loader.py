@@ -169,6 +169,30 @@ class TestErrors:
             ("scope.yml", 4, "products"),
         }
 
+    def test_run_negatives(self, tmp_path: Path) -> None:
+        negatives = (
+            "negatives:\n  - 星岚是上市公司吗\n  - ' 今天天气怎么样 '\n  - 星岚是上市公司吗\n"
+        )
+        files = {"faq/power.yml": GOOD, "negatives.yml": negatives}
+        kb = load_knowledge(make_kb(tmp_path, files))
+        assert kb.negatives == ["星岚是上市公司吗", "今天天气怎么样"]
+        assert load_knowledge(make_kb(tmp_path / "none", {"faq/power.yml": GOOD})).negatives == []
+
+    def test_run_negatives_errors_have_line_and_field(self, tmp_path: Path) -> None:
+        long = "长" * 301
+        negatives = f"negatives:\n  - 今天天气怎么样\n  - ''\n  - {long}\n  - [a, b]\n"
+        files = {"faq/power.yml": GOOD, "negatives.yml": negatives}
+        issues = issues_of(make_kb(tmp_path, files))
+        assert {(i.file.split("/")[-1], i.line, i.field) for i in issues} == {
+            ("negatives.yml", 3, "negatives[1]"),
+            ("negatives.yml", 4, "negatives[2]"),
+            ("negatives.yml", 5, "negatives[3]"),
+        }
+        files["negatives.yml"] = "- 今天天气怎么样\n"
+        issues = issues_of(make_kb(tmp_path / "flat", files))
+        found = [(i.file.split("/")[-1], i.field) for i in issues]
+        assert found == [("negatives.yml", "negatives")]
+
     def test_run_numbers_read_as_text(self, tmp_path: Path) -> None:
         text = GOOD.replace("    tier: 2\n", "    tier: 2\n    keywords: [热线, 400]\n")
         kb = load_knowledge(make_kb(tmp_path, {"faq/power.yml": text}))

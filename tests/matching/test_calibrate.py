@@ -46,7 +46,16 @@ def test_calibrate_reports_what_the_matcher_does(
     tune = report["tune"]
     assert isinstance(tune, dict)
     assert tune["auto_wrong"] <= 0.015 + 1e-9 or tune["auto_correct"] == 0
-    keys = ("lexical_weight", "dense_weight", "dense_top_n", "answer_probability")
+    assert set(report["answer_model_without_negatives"]) == {*FEATURES, "bias"}  # type: ignore[arg-type]
+    assert report["answer_model_without_negatives"]["negmargin"] == 0.0  # type: ignore[index]
+    keys = (
+        "lexical_weight",
+        "dense_weight",
+        "dense_top_n",
+        "answer_probability",
+        "answer_model_without_negatives",
+        "answer_probability_without_negatives",
+    )
     settings = MatchingSettings(
         answer_model=model,
         clarify_threshold=report["clarify_threshold"],

@@ -91,6 +91,7 @@ class TestEvaluate:
         kb, queries = files
         # The decision model switched off and the rule made impossible: nothing is answered.
         monkeypatch.setenv("KEFU_MATCHING__ANSWER_MODEL", "{}")
+        monkeypatch.setenv("KEFU_MATCHING__ANSWER_MODEL_WITHOUT_NEGATIVES", "{}")  # a JSONL base
         monkeypatch.setenv("KEFU_MATCHING__ANSWER_THRESHOLD", "2.0")
         out = CliRunner().invoke(
             app, ["eval", "--kb", str(kb), "--queries", str(queries), "--json"]

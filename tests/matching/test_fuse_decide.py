@@ -80,6 +80,22 @@ class TestDecisionFeatures:
         # The top question (1) by fused score, its answer less close than question 2's.
         assert out.anscos == pytest.approx(0.82)
         assert out.ansmargin == pytest.approx(-0.08)
+        assert (out.negcos, out.negmargin) == (0.0, 0.0)  # no negatives: none near (maxcos 0)
+
+    def test_run_negative_features(self) -> None:
+        out = decision_features(
+            fused=np.array([0.5, 0.9], dtype=np.float32),
+            lexical=np.zeros(2, dtype=np.float32),
+            dense=np.zeros(2, dtype=np.float32),
+            dense_max=np.array([0.7, 0.8], dtype=np.float32),
+            phrasing_scores=np.array([0.7, 0.8], dtype=np.float32),
+            owner=np.array([0, 1]),
+            query="星岚是上市公司吗",
+            coverage=(1.0, 1.0),
+            negative_max=0.95,
+        )
+        assert out.negcos == pytest.approx(0.95)
+        assert out.negmargin == pytest.approx(0.8 - 0.95)  # closer to a negative
 
     def test_run_one_question(self) -> None:
         out = decision_features(

@@ -103,6 +103,22 @@ class TestRebuild:
         others = np.arange(len(after)) != position
         assert np.allclose(after[others], before[others], atol=1e-5)
 
+    def test_run_a_negative_stops_direct_answers(
+        self, fresh: tuple[Matcher, KnowledgeBase], shipped_kb: KnowledgeBase
+    ) -> None:
+        # An editor adds a message that was answered wrongly to negatives.yml: it goes live with
+        # the next build and the message is no longer answered directly.
+        m, _ = fresh
+        kb = small_kb(shipped_kb).model_copy(update={"negatives": []})
+        m.build(kb)
+        text = "电脑自动关机了"
+        before = m.match(text)
+        assert before.decision == "answer", before
+        m.build(kb.model_copy(update={"negatives": [text]}))
+        after = m.match(text)
+        assert after.decision != "answer", after
+        assert after.candidates[0].id == before.candidates[0].id  # the ranking is unchanged
+
     def test_run_failed_build_keeps_old_index(
         self, fresh: tuple[Matcher, KnowledgeBase], monkeypatch: pytest.MonkeyPatch
     ) -> None:
