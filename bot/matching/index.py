@@ -144,7 +144,14 @@ class IndexBuilder:
         self._segmenter: Segmenter | None = None
         self._texts: dict[str, tuple[str, list[str]]] = {}
         self._known: dict[tuple[str, ...], frozenset[str]] = {}  # question texts -> outside words
+        self._norms: dict[str, str] = {}  # other texts (negatives) -> normalized
         self._lock = threading.Lock()
+
+    def _normalized(self, normalizer: Normalizer, text: str) -> str:
+        """`text` normalized, cached while the synonyms stay the same."""
+        if text not in self._norms:
+            self._norms[text] = normalizer.run(text)["text"]
+        return self._norms[text]
 
     def warm_up(self) -> None:
         """Load jieba's dictionary and the script converter."""
@@ -166,6 +173,7 @@ class IndexBuilder:
                 segmenter.warm_up()
                 self._normalizer, self._segmenter = normalizer, segmenter
                 self._texts, self._fingerprint, self._known = {}, fingerprint, {}
+                self._norms = {}
             texts: list[str] = []
             docs: list[list[str]] = []  # one lexical document per question
             starts: list[int] = []
@@ -198,7 +206,8 @@ class IndexBuilder:
                 # decision (features `anscos`, `ansmargin`); cached by text like phrasings.
                 answers = [answer_text(q.title, q.answer) for q in kb.questions.values()]
                 # Messages not to answer (negatives.yml), read like queries: feature `negcos`.
-                negatives = [normalizer.run(t)["text"] for t in kb.negatives]
+                negatives = [self._normalized(normalizer, t) for t in kb.negatives]
+                self._norms = {t: self._norms[t] for t in kb.negatives}  # forget removed ones
                 dense.fit(texts, answers, [t for t in negatives if t])
             model_re = _words_re(list(models), whole_words=True)
             questions = list(kb.questions.values())
