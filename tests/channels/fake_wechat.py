@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.polling import poll_until
+
 ERRMSG = {
     -1: "system error",
     40001: "invalid credential, access_token is invalid or not latest",
@@ -88,10 +90,7 @@ class FakeWechat:
 
     def wait_texts(self, openid: str, count: int, timeout_s: float = 60) -> list[str]:
         """Wait until `count` texts were delivered to `openid` (or the timeout) and return them."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and len(self.texts(openid)) < count:
-            time.sleep(0.05)
-        return self.texts(openid)
+        return poll_until(lambda: self.texts(openid), lambda texts: len(texts) >= count, timeout_s)
 
     def _answer(self, path: str, query: dict[str, str], body: dict[str, Any] | None) -> dict:
         with self._lock:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlalchemy import create_engine, select
 
 from bot.storage.models import Ticket, WechatInbound
 from tests.e2e.helpers import stored_messages
+from tests.polling import poll_until
 
 __all__ = ["inbound_rows", "stored_messages", "tickets", "wait_state"]
 
@@ -36,9 +36,9 @@ def tickets(db_url: str, openid: str) -> list[dict[str, Any]]:
 
 def wait_state(db_url: str, openid: str, states: set[str], timeout_s: float = 60) -> list[str]:
     """Wait until every inbound row of the user is in one of `states`; their states."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        current = [r["state"] for r in inbound_rows(db_url, openid)]
-        if (current and set(current) <= states) or time.monotonic() > deadline:
-            return current
-        time.sleep(0.1)
+    return poll_until(
+        lambda: [r["state"] for r in inbound_rows(db_url, openid)],
+        lambda current: bool(current) and set(current) <= states,
+        timeout_s,
+        interval_s=0.1,
+    )

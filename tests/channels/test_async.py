@@ -29,7 +29,7 @@ def slow(wechat: WechatStack) -> Iterator[WechatStack]:
 
 
 class TestLateAnswers:
-    def test_run_slow_answer_is_delivered_by_the_customer_service_api(
+    def test_slow_answer_is_delivered_by_the_customer_service_api(
         self, slow: WechatStack, openid: str
     ) -> None:
         reply = slow.sim.post(slow.sim.text(openid, "怎么查询维修进度"), mode="safe")
@@ -42,7 +42,7 @@ class TestLateAnswers:
         assert call.body == {"touser": openid, "msgtype": "text", "text": {"content": delivered}}
         assert call.query["access_token"] in slow.api.valid_tokens
 
-    def test_run_retries_during_the_answer_give_exactly_one_answer(
+    def test_retries_during_the_answer_give_exactly_one_answer(
         self, slow: WechatStack, openid: str
     ) -> None:
         msg = slow.sim.text(openid, "电脑开不了机怎么办")
@@ -58,9 +58,7 @@ class TestLateAnswers:
         stored = stored_messages(slow.stack.db_url, openid)
         assert [m["direction"] for m in stored].count("in") == 1
 
-    def test_run_reply_outside_48_hours_becomes_a_ticket(
-        self, slow: WechatStack, openid: str
-    ) -> None:
+    def test_reply_outside_48_hours_becomes_a_ticket(self, slow: WechatStack, openid: str) -> None:
         slow.api.fail(openid, 45015)
         reply = slow.sim.post(slow.sim.text(openid, "你好"))
         assert (reply.status, reply.body) == (200, "success")
@@ -78,14 +76,14 @@ class TestLateAnswers:
         (row,) = inbound_rows(slow.stack.db_url, openid)
         assert ticket["conversation_id"] == row["conversation_id"] is not None
 
-    def test_run_transient_api_errors_are_retried(self, slow: WechatStack, openid: str) -> None:
+    def test_transient_api_errors_are_retried(self, slow: WechatStack, openid: str) -> None:
         slow.api.fail(openid, -1, -1)
         slow.sim.post(slow.sim.text(openid, "你好"))
         assert wait_state(slow.stack.db_url, openid, FINAL) == ["sent"]
         assert [c.errcode for c in slow.api.sends(openid, ok_only=False)] == [-1, -1, 0]
         assert tickets(slow.stack.db_url, openid) == []
 
-    def test_run_expired_access_token_is_replaced(self, slow: WechatStack, openid: str) -> None:
+    def test_expired_access_token_is_replaced(self, slow: WechatStack, openid: str) -> None:
         issued = slow.api.issued
         slow.api.expire_tokens()
         slow.sim.post(slow.sim.text(openid, "你好"))
@@ -93,7 +91,7 @@ class TestLateAnswers:
         assert [c.errcode for c in slow.api.sends(openid, ok_only=False)] == [40001, 0]
         assert slow.api.issued == issued + 1
 
-    def test_run_delivered_answer_is_not_repeated_after_a_restart(
+    def test_delivered_answer_is_not_repeated_after_a_restart(
         self, slow: WechatStack, openid: str
     ) -> None:
         msg = slow.sim.text(openid, "发票怎么开")

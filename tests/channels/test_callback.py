@@ -23,12 +23,12 @@ def greetings() -> list[str]:
 
 
 class TestVerification:
-    def test_run_signed_verification_echoes_echostr(self, wechat: WechatStack) -> None:
+    def test_signed_verification_echoes_echostr(self, wechat: WechatStack) -> None:
         query = {**wechat.sim.signed_query("1732350000", "n0nce"), "echostr": "5837397749"}
         resp = httpx.get(wechat.sim.url, params=query)
         assert (resp.status_code, resp.text) == (200, "5837397749")
 
-    def test_run_badly_signed_verification_is_refused(self, wechat: WechatStack) -> None:
+    def test_badly_signed_verification_is_refused(self, wechat: WechatStack) -> None:
         query = {**wechat.sim.signed_query("1732350000", "n0nce"), "echostr": "1"}
         query["nonce"] = "other"
         resp = httpx.get(wechat.sim.url, params=query)
@@ -37,7 +37,7 @@ class TestVerification:
 
 
 class TestText:
-    def test_run_text_gets_the_bots_answer_as_passive_reply(
+    def test_text_gets_the_bots_answer_as_passive_reply(
         self, wechat: WechatStack, openid: str
     ) -> None:
         msg = wechat.sim.text(openid, "你好")
@@ -56,7 +56,7 @@ class TestText:
         assert wechat.api.sends(openid, ok_only=False) == []
 
     @pytest.mark.parametrize("mode", ["safe", "compatible"])
-    def test_run_encrypted_text_gets_an_encrypted_answer(
+    def test_encrypted_text_gets_an_encrypted_answer(
         self, wechat: WechatStack, openid: str, mode: str
     ) -> None:
         reply = wechat.sim.post(wechat.sim.text(openid, "怎么查询维修进度"), mode=mode)
@@ -67,13 +67,13 @@ class TestText:
         assert reply.content.startswith(stored[1]["text"])
         assert stored[1]["payload"]["custom"]["kefu"]["decision"] in {"answer", "clarify"}
 
-    def test_run_hand_signed_encrypted_message_is_accepted(
+    def test_hand_signed_encrypted_message_is_accepted(
         self, wechat: WechatStack, openid: str
     ) -> None:
         reply = wechat.sim.post(wechat.sim.text(openid, "你好"), mode="safe", hand_signed=True)
         assert reply.status == 200 and reply.content
 
-    def test_run_replayed_msgid_is_answered_once(self, wechat: WechatStack, openid: str) -> None:
+    def test_replayed_msgid_is_answered_once(self, wechat: WechatStack, openid: str) -> None:
         msg = wechat.sim.text(openid, "发票怎么开", msg_id=new_msg_id())
         replies = [wechat.sim.post(msg, mode=m) for m in ("plain", "plain", "compatible")]
         assert {r.status for r in replies} == {200}
@@ -83,9 +83,7 @@ class TestText:
         assert len(inbound_rows(wechat.stack.db_url, openid)) == 1
         assert wechat.api.sends(openid, ok_only=False) == []
 
-    def test_run_typed_number_picks_the_numbered_choice(
-        self, wechat: WechatStack, openid: str
-    ) -> None:
+    def test_typed_number_picks_the_numbered_choice(self, wechat: WechatStack, openid: str) -> None:
         first = wechat.sim.post(wechat.sim.text(openid, "开不了机"))
         assert "\n1. " in (first.content or ""), first.content
         stored = stored_messages(wechat.stack.db_url, openid)
@@ -100,7 +98,7 @@ class TestText:
 
 
 class TestRefused:
-    def test_run_bad_signature_is_refused_and_nothing_stored(
+    def test_bad_signature_is_refused_and_nothing_stored(
         self, wechat: WechatStack, openid: str
     ) -> None:
         msg = wechat.sim.text(openid, "你好")
@@ -114,7 +112,7 @@ class TestRefused:
         assert stored_messages(wechat.stack.db_url, openid) == []
         assert inbound_rows(wechat.stack.db_url, openid) == []
 
-    def test_run_malformed_xml_is_refused_and_nothing_stored(
+    def test_malformed_xml_is_refused_and_nothing_stored(
         self, wechat: WechatStack, openid: str
     ) -> None:
         query = wechat.sim.signed_query("1732350000", "n0nce")
@@ -123,7 +121,7 @@ class TestRefused:
             assert reply.status == 400 and "malformed_xml" in reply.body
         assert stored_messages(wechat.stack.db_url, openid) == []
 
-    def test_run_oversized_body_is_refused(self, wechat: WechatStack, openid: str) -> None:
+    def test_oversized_body_is_refused(self, wechat: WechatStack, openid: str) -> None:
         msg = wechat.sim.text(openid, "大" * 40_000)
         reply = wechat.sim.send(wechat.sim.signed_query("1", "2"), to_xml(msg).encode())
         assert reply.status == 413 and "body_too_large" in reply.body

@@ -31,7 +31,7 @@ MEDIA = [
 
 
 class TestFollow:
-    def test_run_subscribe_gets_a_welcome_with_numbered_topics(
+    def test_subscribe_gets_a_welcome_with_numbered_topics(
         self, wechat: WechatStack, openid: str
     ) -> None:
         reply = wechat.sim.post(wechat.sim.event(openid, "subscribe", EventKey=""))
@@ -47,9 +47,7 @@ class TestFollow:
         assert stored[2]["payload"]["button_payload"] == topics[0]["payload"]
         assert stored[3]["payload"]["custom"]["kefu"]["decision"] in {"answer", "clarify"}
 
-    def test_run_unsubscribe_is_recorded_without_reply(
-        self, wechat: WechatStack, openid: str
-    ) -> None:
+    def test_unsubscribe_is_recorded_without_reply(self, wechat: WechatStack, openid: str) -> None:
         reply = wechat.sim.post(wechat.sim.event(openid, "unsubscribe", EventKey=""))
         assert (reply.status, reply.body) == (200, "success")
         (stored,) = stored_messages(wechat.stack.db_url, openid)
@@ -59,7 +57,7 @@ class TestFollow:
 
 
 class TestMenuClick:
-    def test_run_click_asks_the_bot_the_topic_once(self, wechat: WechatStack, openid: str) -> None:
+    def test_click_asks_the_bot_the_topic_once(self, wechat: WechatStack, openid: str) -> None:
         event = wechat.sim.event(openid, "CLICK", EventKey="TOPIC_WIFI")
         first, again = wechat.sim.post(event), wechat.sim.post(event, mode="safe")
         assert first.content and again.content == first.content
@@ -67,11 +65,11 @@ class TestMenuClick:
         assert inbound["text"] == MENU.topic("TOPIC_WIFI")
         assert replies and all(r["payload"]["reply_to"] == inbound["id"] for r in replies)
 
-    def test_run_unknown_menu_key_offers_the_topics(self, wechat: WechatStack, openid: str) -> None:
+    def test_unknown_menu_key_offers_the_topics(self, wechat: WechatStack, openid: str) -> None:
         reply = wechat.sim.post(wechat.sim.event(openid, "CLICK", EventKey="RETIRED_KEY"))
         assert reply.content and reply.content.startswith(TEXTS.get("wechat_menu_unknown"))
 
-    def test_run_view_click_is_kept_without_a_conversation_message(
+    def test_view_click_is_kept_without_a_conversation_message(
         self, wechat: WechatStack, openid: str
     ) -> None:
         event = wechat.sim.event(openid, "VIEW", EventKey="https://service.xinglan.example")
@@ -81,7 +79,7 @@ class TestMenuClick:
 
 
 class TestVoiceAndMedia:
-    def test_run_voice_with_recognition_is_answered_as_text(
+    def test_voice_with_recognition_is_answered_as_text(
         self, wechat: WechatStack, openid: str
     ) -> None:
         msg = wechat.sim.message(
@@ -93,7 +91,7 @@ class TestVoiceAndMedia:
         assert reply.content and reply.content.startswith(stored[1]["text"])
 
     @pytest.mark.parametrize(("msg_type", "fields", "text_key"), MEDIA)
-    def test_run_media_gets_a_polite_reply_and_is_stored(
+    def test_media_gets_a_polite_reply_and_is_stored(
         self, wechat: WechatStack, openid: str, msg_type: str, fields: dict, text_key: str
     ) -> None:
         reply = wechat.sim.post(wechat.sim.message(openid, msg_type, **fields))

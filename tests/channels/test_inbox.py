@@ -44,13 +44,13 @@ def state(db: Database, key: str) -> str:
 
 
 class TestInbox:
-    def test_run_first_claim_wins_and_the_same_process_joins(self, db: Database) -> None:
+    def test_first_claim_wins_and_the_same_process_joins(self, db: Database) -> None:
         a = Inbox(db, "wx", "proc-a", 60)
         msg = incoming()
         assert a.claim(msg).outcome == "new"
         assert a.claim(msg).outcome == "mine"
 
-    def test_run_retry_in_another_process_moves_the_answer_to_the_api(self, db: Database) -> None:
+    def test_retry_in_another_process_moves_the_answer_to_the_api(self, db: Database) -> None:
         a, b = Inbox(db, "wx", "proc-a", 60), Inbox(db, "wx", "proc-b", 60)
         msg = incoming()
         a.claim(msg)
@@ -62,7 +62,7 @@ class TestInbox:
         assert state(db, msg.key) == "sent"
         assert b.claim(msg).outcome == "skip"
 
-    def test_run_passive_answer_is_replayed_and_blocks_the_api(self, db: Database) -> None:
+    def test_passive_answer_is_replayed_and_blocks_the_api(self, db: Database) -> None:
         a = Inbox(db, "wx", "proc-a", 60)
         msg = incoming()
         a.claim(msg)
@@ -70,7 +70,7 @@ class TestInbox:
         assert not a.go_async(msg.key)
         assert a.claim(msg).outcome == "replay"
 
-    def test_run_dead_process_is_taken_over_after_its_lease(self, db: Database) -> None:
+    def test_dead_process_is_taken_over_after_its_lease(self, db: Database) -> None:
         a, b = Inbox(db, "wx", "proc-a", 60), Inbox(db, "wx", "proc-b", 60)
         msg = incoming()
         a.claim(msg)
@@ -82,7 +82,7 @@ class TestInbox:
         assert not a.settle_passive(msg.key)  # a is no longer the owner
         assert b.settle_passive(msg.key)
 
-    def test_run_accounts_are_kept_apart(self, db: Database) -> None:
+    def test_accounts_are_kept_apart(self, db: Database) -> None:
         msg = incoming()
         assert Inbox(db, "wx-one", "p", 60).claim(msg).outcome == "new"
         assert Inbox(db, "wx-two", "p", 60).claim(msg).outcome == "new"

@@ -17,7 +17,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 class TestMenu:
-    def test_run_shipped_menu_is_valid_and_maps_clicks_to_topics(self) -> None:
+    def test_shipped_menu_is_valid_and_maps_clicks_to_topics(self) -> None:
         menu = load_menu(ROOT / "knowledge" / "wechat_menu.yml")
         body = menu.to_wechat()
         assert 1 <= len(body["button"]) <= 3
@@ -43,7 +43,7 @@ class TestMenu:
             ("button: [", "menu.yml"),
         ],
     )
-    def test_run_invalid_menus_are_refused_with_the_reason(
+    def test_invalid_menus_are_refused_with_the_reason(
         self, tmp_path: Path, text: str, problem: str
     ) -> None:
         with pytest.raises(MenuError, match=problem):

@@ -41,22 +41,22 @@ def sealed(fields: dict[str, object]) -> tuple[bytes, Query]:
 
 
 class TestSignatures:
-    def test_run_url_verification_matches_a_hand_computed_signature(self) -> None:
+    def test_url_verification_matches_a_hand_computed_signature(self) -> None:
         assert protocol().verify_url(query())
         assert not protocol().verify_url(Query("0" * 40, TS, NONCE))
         assert not protocol().verify_url(Query())
 
-    def test_run_message_signature_is_sha1_of_sorted_token_timestamp_nonce_encrypt(self) -> None:
+    def test_message_signature_is_sha1_of_sorted_token_timestamp_nonce_encrypt(self) -> None:
         body, q = sealed(TEXT)
         encrypt = xmltodict.parse(body)["xml"]["Encrypt"]
         assert q.msg_signature == sha1_signature(TOKEN, TS, NONCE, encrypt)
 
-    def test_run_bad_signature_is_refused_with_403(self) -> None:
+    def test_bad_signature_is_refused_with_403(self) -> None:
         with pytest.raises(ProtocolError) as err:
             protocol().parse(Query("bad", TS, NONCE), to_xml(TEXT).encode())
         assert (err.value.status, err.value.code) == (403, "bad_signature")
 
-    def test_run_bad_message_signature_is_refused_with_403(self) -> None:
+    def test_bad_message_signature_is_refused_with_403(self) -> None:
         body, q = sealed(TEXT)
         with pytest.raises(ProtocolError) as err:
             protocol().parse(Query(q.signature, TS, NONCE, "aes", "0" * 40), body)
@@ -64,7 +64,7 @@ class TestSignatures:
 
 
 class TestModes:
-    def test_run_plaintext_message_is_parsed(self) -> None:
+    def test_plaintext_message_is_parsed(self) -> None:
         incoming = protocol().parse(query(), to_xml(TEXT).encode())
         assert (incoming.kind, incoming.openid, incoming.encrypted) == (
             "text",
@@ -73,7 +73,7 @@ class TestModes:
         )
         assert incoming.key == f"m:{TEXT['MsgId']}"
 
-    def test_run_safe_mode_message_is_decrypted_and_the_reply_encrypted(self) -> None:
+    def test_safe_mode_message_is_decrypted_and_the_reply_encrypted(self) -> None:
         body, q = sealed(TEXT)
         p = protocol("safe")
         incoming = p.parse(q, body)
@@ -88,18 +88,18 @@ class TestModes:
         assert fields["Content"] == "您好 ]]> 测试"
         assert fields["ToUserName"] == TEXT["FromUserName"]
 
-    def test_run_safe_mode_refuses_plaintext(self) -> None:
+    def test_safe_mode_refuses_plaintext(self) -> None:
         with pytest.raises(ProtocolError) as err:
             protocol("safe").parse(query(), to_xml(TEXT).encode())
         assert err.value.code == "encryption_required"
 
-    def test_run_plain_mode_cannot_read_encrypted_messages(self) -> None:
+    def test_plain_mode_cannot_read_encrypted_messages(self) -> None:
         body, q = sealed(TEXT)
         with pytest.raises(ProtocolError) as err:
             protocol("plain", aes_key=None).parse(q, body)
         assert (err.value.status, err.value.code) == (400, "encryption_not_configured")
 
-    def test_run_events_are_keyed_by_sender_and_time(self) -> None:
+    def test_events_are_keyed_by_sender_and_time(self) -> None:
         event = {**TEXT, "MsgType": "event", "Event": "CLICK", "EventKey": "TOPIC_WIFI"}
         del event["Content"], event["MsgId"]
         incoming = protocol().parse(query(), to_xml(event).encode())
@@ -110,12 +110,12 @@ class TestModes:
         "body",
         [b"", b"not xml", b"<xml><MsgType>text</MsgType></xml>", b"<xml><FromUserName>a"],
     )
-    def test_run_malformed_xml_is_a_400(self, body: bytes) -> None:
+    def test_malformed_xml_is_a_400(self, body: bytes) -> None:
         with pytest.raises(ProtocolError) as err:
             protocol().parse(query(), body)
         assert (err.value.status, err.value.code) == (400, "malformed_xml")
 
-    def test_run_stored_fields_rebuild_the_same_message(self) -> None:
+    def test_stored_fields_rebuild_the_same_message(self) -> None:
         p = protocol()
         incoming = p.parse(query(), to_xml(TEXT).encode())
         again = p.from_fields(incoming.fields)

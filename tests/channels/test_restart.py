@@ -14,7 +14,7 @@ from tests.channels.helpers import inbound_rows, stored_messages, wait_state
 pytestmark = pytest.mark.e2e
 
 
-def test_run_replay_after_restart_gets_the_stored_answer_again(
+def test_replay_after_restart_gets_the_stored_answer_again(
     wechat: WechatStack, openid: str
 ) -> None:
     msg = wechat.sim.text(openid, "怎么查询维修进度")
@@ -29,7 +29,7 @@ def test_run_replay_after_restart_gets_the_stored_answer_again(
     assert wechat.api.sends(openid, ok_only=False) == []
 
 
-def test_run_message_left_by_a_dead_process_is_answered_through_the_api(
+def test_message_left_by_a_dead_process_is_answered_through_the_api(
     wechat: WechatStack, openid: str
 ) -> None:
     msg = wechat.sim.text(openid, "你好")

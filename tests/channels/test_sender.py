@@ -59,7 +59,7 @@ def harness(db_url: str) -> Iterator[Harness]:
 
 
 class TestDelivery:
-    def test_run_text_and_choices_arrive_as_one_message(self, harness: Harness) -> None:
+    def test_text_and_choices_arrive_as_one_message(self, harness: Harness) -> None:
         buttons = [Button(title="查看维修进度", payload="/x"), Button(title="转人工", payload="/y")]
         result = harness.run(Outbound("agent", "您好，请问还需要什么帮助？", buttons=buttons))
         assert result.ok and result.sent == 1
@@ -68,7 +68,7 @@ class TestDelivery:
             f"您好，请问还需要什么帮助？\n\n{hint}\n1. 查看维修进度\n2. 转人工"
         ]
 
-    def test_run_long_answer_is_sent_in_order_within_the_limit(self, harness: Harness) -> None:
+    def test_long_answer_is_sent_in_order_within_the_limit(self, harness: Harness) -> None:
         text = "\n\n".join(f"第{i}步：" + "请按住电源键十五秒后松开。" * 5 for i in range(1, 4))
         result = harness.run(Outbound("bot", text))
         sent = harness.server.texts(OPENID)
@@ -76,7 +76,7 @@ class TestDelivery:
         assert all(len(t.encode()) <= 300 for t in sent)
         assert "".join(sent).replace("\n", "") == text.replace("\n", "")
 
-    def test_run_transient_errors_are_retried_until_delivered(self, harness: Harness) -> None:
+    def test_transient_errors_are_retried_until_delivered(self, harness: Harness) -> None:
         harness.server.fail(OPENID, -1, -1)
         result = harness.run(Outbound("bot", "好的"))
         assert result.ok
@@ -84,16 +84,14 @@ class TestDelivery:
         assert [c.errcode for c in attempts] == [-1, -1, 0]
         assert harness.tickets() == []
 
-    def test_run_rejected_token_is_refreshed_once_and_the_message_sent(
-        self, harness: Harness
-    ) -> None:
+    def test_rejected_token_is_refreshed_once_and_the_message_sent(self, harness: Harness) -> None:
         assert harness.run(Outbound("bot", "第一条")).ok
         harness.server.expire_tokens()
         assert harness.run(Outbound("bot", "第二条")).ok
         assert harness.server.issued == 2
         assert harness.server.texts(OPENID) == ["第一条", "第二条"]
 
-    def test_run_reply_outside_48_hours_becomes_a_ticket(self, harness: Harness) -> None:
+    def test_reply_outside_48_hours_becomes_a_ticket(self, harness: Harness) -> None:
         with harness.db.session() as s:
             conv = repo.open_conversation(s, "wechat", OPENID)
         harness.server.fail(OPENID, 45015)
@@ -113,7 +111,7 @@ class TestDelivery:
         assert ticket.context["errcode"] == 45015
         assert ticket.context["undelivered"] == ["您的维修单已完成"]
 
-    def test_run_errors_that_outlast_the_retries_become_a_ticket(self, harness: Harness) -> None:
+    def test_errors_that_outlast_the_retries_become_a_ticket(self, harness: Harness) -> None:
         harness.server.fail(OPENID, -1, -1, -1, -1)
         result = harness.run(Outbound("bot", "好的"))
         assert not result.ok and result.sent == 0

@@ -71,7 +71,7 @@ async def close(tokens: list[AccessTokens]) -> None:
 
 
 class TestAccessTokens:
-    def test_run_many_processes_fetch_one_token(
+    def test_many_processes_fetch_one_token(
         self, api_server: FakeWechat, store: TokenStore
     ) -> None:
         async def scenario() -> list[str]:
@@ -85,7 +85,7 @@ class TestAccessTokens:
         assert api_server.issued == 1
         assert got[0] in api_server.valid_tokens
 
-    def test_run_token_is_refreshed_before_it_expires(
+    def test_token_is_refreshed_before_it_expires(
         self, api_server: FakeWechat, store: TokenStore
     ) -> None:
         store.write(APP_ID, CachedToken("OLD-BUT-VALID", time.time() + 100))  # inside the margin
@@ -100,7 +100,7 @@ class TestAccessTokens:
         assert token != "OLD-BUT-VALID" and api_server.issued == 1
         assert store.read(APP_ID) == CachedToken(token, pytest.approx(time.time() + 7200, abs=60))
 
-    def test_run_fresh_stored_token_is_used_without_a_call(
+    def test_fresh_stored_token_is_used_without_a_call(
         self, api_server: FakeWechat, store: TokenStore
     ) -> None:
         store.write(APP_ID, CachedToken("SHARED", time.time() + 3600))
@@ -114,14 +114,14 @@ class TestAccessTokens:
         assert run_async(scenario()) == "SHARED"
         assert api_server.calls == []
 
-    def test_run_invalidating_an_old_token_keeps_the_newer_one(self, store: TokenStore) -> None:
+    def test_invalidating_an_old_token_keeps_the_newer_one(self, store: TokenStore) -> None:
         store.write(APP_ID, CachedToken("NEW", time.time() + 3600))
         store.invalidate(APP_ID, "OLD")
         assert store.read(APP_ID) == CachedToken("NEW", pytest.approx(time.time() + 3600, abs=5))
         store.invalidate(APP_ID, "NEW")
         assert store.read(APP_ID).expires_at == 0  # type: ignore[union-attr]
 
-    def test_run_refresh_lock_has_one_holder(self, store: TokenStore) -> None:
+    def test_refresh_lock_has_one_holder(self, store: TokenStore) -> None:
         assert store.try_lock(APP_ID, "a", 10)
         assert not store.try_lock(APP_ID, "b", 10)
         store.unlock(APP_ID, "b")  # not b's lock: no effect

@@ -8,7 +8,7 @@ def labels(step) -> list[str]:
 
 
 class TestStart:
-    def test_run_start_asks_the_first_question_with_options(self, diagnoser: Diagnoser) -> None:
+    def test_start_asks_the_first_question_with_options(self, diagnoser: Diagnoser) -> None:
         step = diagnoser.start("mini")
         assert step.state is not None and step.state.node == "light"
         assert "电源指示灯" in step.says[-1].text
@@ -16,7 +16,7 @@ class TestStart:
         assert "转人工" in labels(step)
         assert step.says[-1].buttons[0]["payload"] == choice_payload("灯亮了")
 
-    def test_run_description_decides_the_first_nodes(self, diagnoser: Diagnoser) -> None:
+    def test_description_decides_the_first_nodes(self, diagnoser: Diagnoser) -> None:
         step = diagnoser.start("mini", "按电源键灯亮但是屏幕黑的")
         assert step.state is not None and step.state.node == "external"
         assert step.state.history == ["light", "screen"]
@@ -24,7 +24,7 @@ class TestStart:
         answered = [r.node for r in step.records if r.kind == "answer"]
         assert answered == ["light", "screen"]
 
-    def test_run_description_that_decides_nothing_starts_at_the_root(
+    def test_description_that_decides_nothing_starts_at_the_root(
         self, diagnoser: Diagnoser
     ) -> None:
         step = diagnoser.start("mini", "是不是坏了啊 怎么办")
@@ -33,7 +33,7 @@ class TestStart:
 
 
 class TestAnswer:
-    def test_run_button_then_text_then_solution_solved(self, diagnoser: Diagnoser) -> None:
+    def test_button_then_text_then_solution_solved(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         assert state is not None
         step = diagnoser.answer(state, "x", choice="完全没反应")
@@ -44,7 +44,7 @@ class TestAnswer:
         assert step.outcome == "solved" and step.state is None
         assert [r.kind for r in step.records] == ["solved"]
 
-    def test_run_unsolved_moves_on_and_ends_in_escalation(self, diagnoser: Diagnoser) -> None:
+    def test_unsolved_moves_on_and_ends_in_escalation(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         assert state is not None
         step = diagnoser.answer(state, "灯不亮")
@@ -56,14 +56,12 @@ class TestAnswer:
         assert "主板供电" in step.handoff["summary"]
         assert "硬件维修" in step.says[-1].text  # the team is named from skills.yml
 
-    def test_run_numbers_answer_like_buttons(self, diagnoser: Diagnoser) -> None:
+    def test_numbers_answer_like_buttons(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         step = diagnoser.answer(state, "1")  # type: ignore[arg-type]
         assert step.state is not None and step.state.node == "screen"
 
-    def test_run_unreadable_answer_is_reasked_then_a_human_offered(
-        self, diagnoser: Diagnoser
-    ) -> None:
+    def test_unreadable_answer_is_reasked_then_a_human_offered(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         first = diagnoser.answer(state, "我也说不清楚")  # type: ignore[arg-type]
         assert first.outcome == "unmapped" and first.state is not None
@@ -73,7 +71,9 @@ class TestAnswer:
         assert "转人工" in second.says[0].text
         assert [r.kind for r in second.records] == ["missed"]
 
-    def test_run_back_and_restart(self, diagnoser: Diagnoser) -> None:
+    def test_back_returns_one_step_and_restart_the_first_question(
+        self, diagnoser: Diagnoser
+    ) -> None:
         state = diagnoser.start("mini").state
         step = diagnoser.answer(state, "亮了")  # type: ignore[arg-type]
         assert "上一步" in labels(step)
@@ -88,9 +88,7 @@ class TestAnswer:
         assert step.state is not None and step.state.node == "light"
         assert step.state.history == []
 
-    def test_run_human_at_any_node_escalates_with_where_it_stopped(
-        self, diagnoser: Diagnoser
-    ) -> None:
+    def test_human_at_any_node_escalates_with_where_it_stopped(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         step = diagnoser.answer(state, "亮了")  # type: ignore[arg-type]
         step = diagnoser.answer(step.state, "转人工")  # type: ignore[arg-type]
@@ -99,7 +97,7 @@ class TestAnswer:
 
 
 class TestPauseResume:
-    def test_run_pause_keeps_the_place(self, diagnoser: Diagnoser) -> None:
+    def test_pause_keeps_the_place(self, diagnoser: Diagnoser) -> None:
         state = diagnoser.start("mini").state
         step = diagnoser.answer(state, "亮了")  # type: ignore[arg-type]
         paused = diagnoser.pause(step.state)  # type: ignore[arg-type]
@@ -111,7 +109,7 @@ class TestPauseResume:
         assert not again.state.paused
         assert [r.kind for r in again.records] == ["resumed", "enter"]
 
-    def test_run_malformed_slot_reads_as_no_state(self) -> None:
+    def test_malformed_slot_reads_as_no_state(self) -> None:
         assert State.from_slot("garbage") is None
         assert State.from_slot({"tree": "mini"}) is None
         assert State.from_slot({"tree": "mini", "node": "a", "misses": "x"}) is None

@@ -17,14 +17,14 @@ def mini(**changes: Any) -> Tree:
 
 
 class TestGraphProblems:
-    def test_run_sound_tree_has_none(self) -> None:
+    def test_sound_tree_has_none(self) -> None:
         assert graph_problems(mini()) == []
 
-    def test_run_loop_names_the_closing_node_and_the_path(self) -> None:
+    def test_loop_names_the_closing_node_and_the_path(self) -> None:
         problems = graph_problems(mini(charge={"unsolved": "light"}))
         assert problems == [GraphProblem("charge", "loop", "path loops: light -> charge -> light")]
 
-    def test_run_unreachable_node_is_an_orphan_and_missing_targets_are_skipped(self) -> None:
+    def test_unreachable_node_is_an_orphan_and_missing_targets_are_skipped(self) -> None:
         options = yaml.safe_load(MINI_TREE)["nodes"][0]["options"]
         options[1]["next"] = "nowhere"
         problems = graph_problems(mini(light={"options": options}))

@@ -20,7 +20,7 @@ def shipped():  # type: ignore[no-untyped-def]
     return kb, load_diagnosis(ROOT / "knowledge", kb.product_ids)
 
 
-def test_run_the_ten_trees_load_and_every_path_ends() -> None:
+def test_the_ten_trees_load_and_every_path_ends() -> None:
     kb, book = shipped()
     assert set(book.trees) >= REQUIRED
     for tree in book.trees.values():
@@ -32,13 +32,13 @@ def test_run_the_ten_trees_load_and_every_path_ends() -> None:
     assert not [w for w in kb.warnings if "diagnosis tree" in w]
 
 
-def test_run_every_tree_is_reachable_from_a_standard_question() -> None:
+def test_every_tree_is_reachable_from_a_standard_question() -> None:
     kb, book = shipped()
     linked = {q.tree for q in kb.questions.values() if q.tree}
     assert linked >= set(book.trees)
 
 
-def test_run_every_tree_has_rasa_test_stories() -> None:
+def test_every_tree_has_rasa_test_stories() -> None:
     _, book = shipped()
     stories = yaml.safe_load((ROOT / "tests" / "test_stories.yml").read_text(encoding="utf-8"))
     names = " ".join(s["story"] for s in stories["stories"])

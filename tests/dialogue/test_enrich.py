@@ -100,7 +100,7 @@ def turn(services: Any, text: str, *, gateway: bool = True) -> TurnContext:
 
 
 class TestEnrichedTurn:
-    def test_run_profile_emotion_and_entities_are_worked_out_once(
+    def test_profile_emotion_and_entities_are_worked_out_once(
         self, services: Any, calls: Counter[str]
     ) -> None:
         ctx = turn(services, TEXT)
@@ -114,7 +114,7 @@ class TestEnrichedTurn:
             stored = s.get(Message, ctx.message_id)
             assert stored is not None and stored.payload["emotion"] == assessment.emotion.to_dict()
 
-    def test_run_without_the_gateway_the_action_works_them_out_alike(
+    def test_without_the_gateway_the_action_works_them_out_alike(
         self, services: Any, calls: Counter[str]
     ) -> None:
         enriched = assess_turn(services, turn(services, TEXT), TEXT, intent=None, match=None)
@@ -129,7 +129,7 @@ class TestEnrichedTurn:
         # the same words twice: the second one also carries the repetition signal
         assert plain[0].emotion.signals == [*enriched[0].emotion.signals, "repetition"]
 
-    def test_run_a_repeated_message_is_scored_again_with_its_repetition(
+    def test_a_repeated_message_is_scored_again_with_its_repetition(
         self, services: Any, calls: Counter[str]
     ) -> None:
         turn(services, TEXT)
@@ -140,7 +140,7 @@ class TestEnrichedTurn:
         assert assessed is not None and "repetition" in assessed[0].emotion.signals
         assert assessed[0].emotion == services.assessor.emotion.score(TEXT, TEXT)
 
-    def test_run_other_words_than_the_message_are_assessed_afresh(
+    def test_other_words_than_the_message_are_assessed_afresh(
         self, services: Any, calls: Counter[str]
     ) -> None:
         ctx = turn(services, TEXT)

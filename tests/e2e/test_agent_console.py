@@ -53,7 +53,7 @@ def stored(db_url: str, sender: str) -> dict[str, Any]:
 
 
 class TestAgentConsole:
-    def test_run_customer_to_engineer_and_back_with_a_rating(
+    def test_customer_to_engineer_and_back_with_a_rating(
         self, chat: ChatPage, console: Page, live_stack: LiveStack
     ) -> None:
         sender = chat.page.evaluate("window.kefuChat.state.sender")

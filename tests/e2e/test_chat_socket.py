@@ -29,7 +29,7 @@ def until_typing_off(ws: ClientConnection) -> list[dict[str, Any]]:
 
 
 class TestChatSocket:
-    def test_run_message_is_acked_answered_and_replayed_on_resend(
+    def test_message_is_acked_answered_and_replayed_on_resend(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         with connect(ws_url(live_stack, sender)) as ws:
@@ -54,7 +54,7 @@ class TestChatSocket:
             assert [m["text"] for m in history["messages"]][0] == "你好"
             assert history["messages"][1]["role"] == "bot"
 
-    def test_run_button_payload_goes_to_rasa_and_title_is_stored(
+    def test_button_payload_goes_to_rasa_and_title_is_stored(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         with connect(ws_url(live_stack, sender)) as ws:
@@ -68,7 +68,7 @@ class TestChatSocket:
         assert stored[0]["text"] == "你好呀"
         assert stored[0]["payload"]["button_payload"] == "/greet"
 
-    def test_run_bad_messages_get_an_error_and_store_nothing(
+    def test_bad_messages_get_an_error_and_store_nothing(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         with connect(ws_url(live_stack, sender)) as ws:
@@ -82,12 +82,12 @@ class TestChatSocket:
             assert err["code"] == "message_too_long" and "2000" in err["text"]
         assert stored_messages(live_stack.db_url, sender) == []
 
-    def test_run_invalid_sender_is_refused(self, live_stack: LiveStack) -> None:
+    def test_invalid_sender_is_refused(self, live_stack: LiveStack) -> None:
         with pytest.raises(InvalidStatus), connect(ws_url(live_stack, "bad sender")) as ws:
             ws.recv(timeout=5)
 
 
-def test_run_feedback_is_stored_against_the_answered_question(
+def test_feedback_is_stored_against_the_answered_question(
     live_stack: LiveStack, sender: str
 ) -> None:
     from sqlalchemy import create_engine, select

@@ -144,13 +144,13 @@ def check_stored(stack: LiveStack, walks: list[Walk]) -> None:
 
 
 class TestEveryPath:
-    def test_run_every_path_of_every_tree_by_buttons(self, live_stack: LiveStack) -> None:
+    def test_every_path_of_every_tree_by_buttons(self, live_stack: LiveStack) -> None:
         walks = every_walk(typed=False)
         assert len(BOOK.trees) >= 10 and len(walks) > 100
         run_async(run_walks(live_stack.url, walks))
         check_stored(live_stack, walks)
 
-    def test_run_every_path_of_every_tree_by_typed_synonyms(self, live_stack: LiveStack) -> None:
+    def test_every_path_of_every_tree_by_typed_synonyms(self, live_stack: LiveStack) -> None:
         walks = every_walk(typed=True)
         run_async(run_walks(live_stack.url, walks))
         check_stored(live_stack, walks)
@@ -184,7 +184,7 @@ def staff_get(stack: LiveStack, path: str, user: str = "super") -> dict[str, Any
 
 
 class TestDialogue:
-    def test_run_own_words_start_deep_and_say_what_was_understood(
+    def test_own_words_start_deep_and_say_what_was_understood(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         tree = BOOK.trees["no_power"]
@@ -197,7 +197,7 @@ class TestDialogue:
         via = [r for r in session["path"] if r["kind"] == "answer"]
         assert len(via) >= 2 and all(r["via"] == "description" for r in via)
 
-    def test_run_menu_then_leave_with_a_question_and_resume(
+    def test_menu_then_leave_with_a_question_and_resume(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         replies = say(live_stack, sender, "我想自助排查一下故障")
@@ -214,7 +214,7 @@ class TestDialogue:
         replies = say(live_stack, sender, choice_payload(first.options[0].label))
         assert not asked(str(first.ask), replies)
 
-    def test_run_two_misses_offer_a_human_who_gets_the_path(
+    def test_two_misses_offer_a_human_who_gets_the_path(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         tree = BOOK.trees["no_sound"]
@@ -236,7 +236,7 @@ class TestDialogue:
         assert [r["kind"] for r in session["path"]].count("missed") == 2
         assert session["path"][1]["answer"] == first.options[0].label
 
-    def test_run_back_and_restart_by_buttons(self, live_stack: LiveStack, sender: str) -> None:
+    def test_back_and_restart_by_buttons(self, live_stack: LiveStack, sender: str) -> None:
         tree = BOOK.trees["bsod"]
         first = tree.node(tree.start)
         say(live_stack, sender, start_payload(tree.id))
@@ -248,7 +248,7 @@ class TestDialogue:
         replies = say(live_stack, sender, "重新开始")
         assert asked(str(first.ask), replies)
 
-    def test_run_node_counters_are_stored_and_served(self, live_stack: LiveStack) -> None:
+    def test_node_counters_are_stored_and_served(self, live_stack: LiveStack) -> None:
         tree = BOOK.trees["bluetooth"]
         path = all_paths(tree)[0]
         walk = Walk(tree, path, typed=False)

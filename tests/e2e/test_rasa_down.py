@@ -12,9 +12,7 @@ from tests.e2e.helpers import stored_messages
 pytestmark = pytest.mark.e2e
 
 
-def test_run_rasa_down_degrades_politely_and_loses_nothing(
-    live_stack: LiveStack, sender: str
-) -> None:
+def test_rasa_down_degrades_politely_and_loses_nothing(live_stack: LiveStack, sender: str) -> None:
     texts = yaml.safe_load((ROOT / "knowledge" / "messages.yml").read_text(encoding="utf-8"))
     url = f"{live_stack.url}/webhooks/rest/webhook"
     assert (

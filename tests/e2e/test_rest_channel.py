@@ -30,7 +30,7 @@ def greet_texts() -> list[str]:
 
 
 class TestRestWebhook:
-    def test_run_greeting_gets_a_greeting_from_the_domain(
+    def test_greeting_gets_a_greeting_from_the_domain(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         resp = post(live_stack, sender, "你好")
@@ -40,7 +40,7 @@ class TestRestWebhook:
         assert body[0]["text"] in greet_texts()
         assert all({"title", "payload"} <= set(b) for b in body[0].get("buttons", []))
 
-    def test_run_question_is_answered_from_the_knowledge_base(
+    def test_question_is_answered_from_the_knowledge_base(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         from bot.knowledge.loader import load_knowledge
@@ -63,23 +63,20 @@ class TestRestWebhook:
         # internal diagnostics are stored, never sent to the user
         assert all("kefu" not in m.get("custom", {}) for m in messages)
 
-    def test_run_every_message_in_and_out_is_stored(
-        self, live_stack: LiveStack, sender: str
-    ) -> None:
+    def test_every_message_in_and_out_is_stored(self, live_stack: LiveStack, sender: str) -> None:
         reply = post(live_stack, sender, "你好").json()
         stored = stored_messages(live_stack.db_url, sender)
         assert [(m["direction"], m["role"]) for m in stored] == [("in", "user"), ("out", "bot")]
         assert stored[0]["text"] == "你好" and stored[0]["status"] == "answered"
         assert stored[1]["text"] == reply[0]["text"]
 
-    def test_run_two_messages_at_once_are_answered_in_order(
+    def test_two_messages_at_once_are_answered_in_order(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         async def both() -> list[httpx.Response]:
             async with httpx.AsyncClient(timeout=30) as client:
                 url = f"{live_stack.url}/webhooks/rest/webhook"
                 first = client.post(url, json={"sender": sender, "message": "你好"})
-                await asyncio.sleep(0.01)
                 second = client.post(url, json={"sender": sender, "message": "谢谢你"})
                 return list(await asyncio.gather(first, second))
 
@@ -105,7 +102,7 @@ class TestBadInput:
             (b'["not", "an", "object"]', 422, "invalid_request"),
         ],
     )
-    def test_run_malformed_requests_get_a_json_4xx(
+    def test_malformed_requests_get_a_json_4xx(
         self, live_stack: LiveStack, body: bytes, status: int, code: str
     ) -> None:
         resp = httpx.post(
@@ -116,7 +113,7 @@ class TestBadInput:
         assert resp.status_code == status
         assert resp.json()["error"]["code"] == code
 
-    def test_run_over_long_message_is_refused_and_not_stored(
+    def test_over_long_message_is_refused_and_not_stored(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         resp = post(live_stack, sender, "长" * 2001)
@@ -125,7 +122,7 @@ class TestBadInput:
         assert err["code"] == "message_too_long" and "2000" in err["message"]
         assert stored_messages(live_stack.db_url, sender) == []
 
-    def test_run_oversized_body_is_refused(self, live_stack: LiveStack, sender: str) -> None:
+    def test_oversized_body_is_refused(self, live_stack: LiveStack, sender: str) -> None:
         resp = post(live_stack, sender, "hi", metadata={"blob": "x" * 200_000})
         assert resp.status_code == 413
         assert resp.json()["error"]["code"] == "body_too_large"
@@ -133,14 +130,14 @@ class TestBadInput:
 
 
 class TestHealth:
-    def test_run_healthz_reports_every_part(self, live_stack: LiveStack) -> None:
+    def test_healthz_reports_every_part(self, live_stack: LiveStack) -> None:
         body = httpx.get(f"{live_stack.url}/healthz").json()
         assert body["status"] == "ok"
         assert body["rasa"]["status"] == "ok"
         assert body["database"] == {"status": "ok", "backend": "sqlite"}
         assert body["app"]["knowledge_questions"] >= 1
 
-    def test_run_pages_and_docs_are_served(self, live_stack: LiveStack) -> None:
+    def test_pages_and_docs_are_served(self, live_stack: LiveStack) -> None:
         for path in ("/chat", "/agent", "/editor", "/docs"):
             resp = httpx.get(f"{live_stack.url}{path}")
             assert resp.status_code == 200, path
@@ -153,7 +150,7 @@ class TestHealth:
 
 
 class TestClarify:
-    def test_run_ambiguous_words_get_choices_and_a_choice_gets_its_answer(
+    def test_ambiguous_words_get_choices_and_a_choice_gets_its_answer(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         from bot.knowledge.loader import load_knowledge
@@ -173,7 +170,7 @@ class TestClarify:
         else:
             assert second[0]["text"] in {question.answer, *(v.answer for v in question.variants)}
 
-    def test_run_unknown_words_get_an_apology_and_categories(
+    def test_unknown_words_get_an_apology_and_categories(
         self, live_stack: LiveStack, sender: str
     ) -> None:
         domain = yaml.safe_load((ROOT / "domain" / "answers.yml").read_text(encoding="utf-8"))
@@ -182,7 +179,7 @@ class TestClarify:
         assert len(reply[0]["buttons"]) >= 2
 
 
-def test_run_request_for_a_human_is_recorded_on_the_conversation(
+def test_request_for_a_human_is_recorded_on_the_conversation(
     live_stack: LiveStack, sender: str
 ) -> None:
     reply = post(live_stack, sender, "转人工").json()

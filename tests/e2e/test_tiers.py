@@ -61,7 +61,7 @@ def fresh() -> str:
 
 
 class TestSameWordsDifferentCustomers:
-    def test_run_purchase_from_an_ordinary_and_a_gold_member(self, live_stack: LiveStack) -> None:
+    def test_purchase_from_an_ordinary_and_a_gold_member(self, live_stack: LiveStack) -> None:
         words = "想换台新的游戏本 有什么推荐吗"
         ordinary, gold = fresh(), fresh()
         say(live_stack, ordinary, words, customer("normal"))
@@ -74,7 +74,7 @@ class TestSameWordsDifferentCustomers:
         decision = high["tier_history"][-1]
         assert decision["tier"] == 4 and decision["route"].startswith("queue:")
 
-    def test_run_forged_token_is_ignored(self, live_stack: LiveStack) -> None:
+    def test_forged_token_is_ignored(self, live_stack: LiveStack) -> None:
         sender = fresh()
         say(
             live_stack,
@@ -88,14 +88,14 @@ class TestSameWordsDifferentCustomers:
 
 
 class TestEscalations:
-    def test_run_risk_words_go_to_tier_5_at_once(self, live_stack: LiveStack) -> None:
+    def test_risk_words_go_to_tier_5_at_once(self, live_stack: LiveStack) -> None:
         sender = fresh()
         say(live_stack, sender, "电脑修了三次还没好，再不解决我就去315投诉曝光你们")
         conv = conversation(live_stack, sender)
         assert conv["tier"] == 5 and conv["route"] == "queue"
         assert conv["tier_history"][-1]["rule"] in {"risk_words", "emotion_trough", "complaint"}
 
-    def test_run_human_request_is_honoured_and_recorded(self, live_stack: LiveStack) -> None:
+    def test_human_request_is_honoured_and_recorded(self, live_stack: LiveStack) -> None:
         sender = fresh()
         say(live_stack, sender, "你好")
         say(live_stack, sender, "帮我转人工客服")
@@ -107,9 +107,7 @@ class TestEscalations:
 
 
 class TestBindingAndGreeting:
-    def test_run_bind_by_code_then_the_greeting_knows_the_customer(
-        self, live_stack: LiveStack
-    ) -> None:
+    def test_bind_by_code_then_the_greeting_knows_the_customer(self, live_stack: LiveStack) -> None:
         import re
 
         data = yaml.safe_load((ROOT / "knowledge" / "sample_customers.yml").read_text("utf-8"))

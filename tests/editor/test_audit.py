@@ -6,7 +6,7 @@ from tests.editor.conftest import Api
 
 
 class TestAudit:
-    def test_run_every_step_is_logged(self, api: Api) -> None:
+    def test_every_step_is_logged(self, api: Api) -> None:
         draft = api.draft(title="审计测试")
         api.ok(
             "editor",

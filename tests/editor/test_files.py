@@ -23,7 +23,7 @@ def snap(knowledge_copy: Path) -> Snapshot:
 
 
 class TestFiles:
-    def test_run_unchanged_export_is_the_same_files(
+    def test_unchanged_export_is_the_same_files(
         self, snap: Snapshot, knowledge_copy: Path, tmp_path: Path
     ) -> None:
         written = write_dir(snap, tmp_path)
@@ -32,7 +32,7 @@ class TestFiles:
             assert filecmp.cmp(path, knowledge_copy / rel, shallow=False), rel
         assert fingerprint(tmp_path) == fingerprint(knowledge_copy)
 
-    def test_run_edited_export_loads_with_the_edits(self, snap: Snapshot, tmp_path: Path) -> None:
+    def test_edited_export_loads_with_the_edits(self, snap: Snapshot, tmp_path: Path) -> None:
         new = snap.copy()
         q = dict(new.questions["power-002"])
         q["similar"] = [*q["similar"], "导出测试的新问法"]
@@ -54,13 +54,11 @@ class TestFiles:
         assert back.trees == new.trees
         assert diff(new, back)["counts"] == {"questions": 0, "trees": 0, "support": 0}
 
-    def test_run_zip_round_trip(self, snap: Snapshot) -> None:
+    def test_zip_export_reads_back_unchanged(self, snap: Snapshot) -> None:
         back = read_zip(export_zip(snap))
         assert back.to_json() == snap.to_json()
 
-    def test_run_broken_file_names_file_line_field(
-        self, knowledge_copy: Path, tmp_path: Path
-    ) -> None:
+    def test_broken_file_names_file_line_field(self, knowledge_copy: Path, tmp_path: Path) -> None:
         root = tmp_path / "k"
         shutil.copytree(knowledge_copy, root)
         text = (root / "faq" / "power.yml").read_text(encoding="utf-8")
@@ -71,12 +69,12 @@ class TestFiles:
         assert problem["item"].startswith("knowledge/faq/power.yml:") or ":" in problem["item"]
         assert problem["field"].endswith("tier")
 
-    def test_run_snapshot_encoding(self, snap: Snapshot) -> None:
+    def test_snapshot_encodes_and_builds_back_unchanged(self, snap: Snapshot) -> None:
         assert Snapshot.decode(snap.encode()).to_json() == snap.to_json()
         kb, book = snap.build()
         assert len(kb.questions) == len(snap.questions) and set(book.trees) == set(snap.trees)
 
-    def test_run_served_knowledge_keeps_scope_and_negatives(
+    def test_served_knowledge_keeps_scope_and_negatives(
         self, snap: Snapshot, knowledge_copy: Path
     ) -> None:
         # What the app serves comes from a stored snapshot: it must match what bot eval loads.
@@ -88,7 +86,7 @@ class TestFiles:
 
 
 class TestDiff:
-    def test_run_field_diff(self, snap: Snapshot) -> None:
+    def test_diff_lists_changed_fields_and_removed_questions(self, snap: Snapshot) -> None:
         new = snap.copy()
         new.questions["power-001"] = {**new.questions["power-001"], "tier": 4}
         del new.questions["power-004"]
@@ -108,29 +106,29 @@ class TestTreeCheck:
     def codes(self, snap: Snapshot, tree: dict) -> set[str]:
         return {p.code for p in check_tree(tree, snap.product_ids, snap.skills)[1]}
 
-    def test_run_shipped_tree_passes(self, snap: Snapshot) -> None:
+    def test_shipped_tree_passes(self, snap: Snapshot) -> None:
         assert self.codes(snap, self.tree(snap)) == set()
 
-    def test_run_dead_end(self, snap: Snapshot) -> None:
+    def test_option_to_a_missing_node_is_a_dead_end(self, snap: Snapshot) -> None:
         tree = self.tree(snap)
         first = dict(tree["nodes"][0])
         first["options"] = [{**first["options"][0], "next": "nowhere"}, *first["options"][1:]]
         tree["nodes"][0] = first
         assert "dead_end" in self.codes(snap, tree)
 
-    def test_run_orphan(self, snap: Snapshot) -> None:
+    def test_unreachable_node_is_an_orphan(self, snap: Snapshot) -> None:
         tree = self.tree(snap)
         tree["nodes"].append({"id": "lonely", "escalate": {"summary": "无人可达"}})
         problems = check_tree(tree, snap.product_ids, snap.skills)[1]
         assert [(p.code, p.node) for p in problems] == [("orphan", "lonely")]
 
-    def test_run_loop(self, snap: Snapshot) -> None:
+    def test_unsolved_back_to_the_start_is_a_loop(self, snap: Snapshot) -> None:
         tree = self.tree(snap)
         leaf = next(i for i, n in enumerate(tree["nodes"]) if "solution" in n)
         tree["nodes"][leaf] = {**tree["nodes"][leaf], "unsolved": tree["start"]}
         assert "loop" in self.codes(snap, tree)
 
-    def test_run_node_rules(self, snap: Snapshot) -> None:
+    def test_question_node_with_one_option_is_a_problem(self, snap: Snapshot) -> None:
         tree = self.tree(snap)
         tree["nodes"][0] = {**tree["nodes"][0], "options": tree["nodes"][0]["options"][:1]}
         problems = check_tree(tree, snap.product_ids, snap.skills)[1]

@@ -31,7 +31,7 @@ def _edit_workbook(data: bytes, edit: Any) -> bytes:
 
 
 class TestExcel:
-    def test_run_round_trip_changes_nothing(self, api: Api) -> None:
+    def test_round_trip_changes_nothing(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.xlsx").content
         wb = load_workbook(io.BytesIO(data))
         main = wb[MAIN]
@@ -48,7 +48,7 @@ class TestExcel:
         resp = api.call("editor", "POST", "/api/kb/import", files={"file": ("kb.xlsx", data)})
         assert resp.status_code == 409 and resp.json()["error"]["code"] == "no_change"
 
-    def test_run_edited_workbook_shows_changes_then_drafts_them(self, api: Api) -> None:
+    def test_edited_workbook_shows_changes_then_drafts_them(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.xlsx").content
 
         def edit(wb: Any) -> None:
@@ -76,7 +76,7 @@ class TestExcel:
         assert draft["title"] == "表格导入" and [i["id"] for i in draft["items"]] == ["account-005"]
         api.ok("editor", "DELETE", f"/api/kb/drafts/{draft['id']}")
 
-    def test_run_bad_rows_are_named(self, api: Api) -> None:
+    def test_bad_rows_are_named(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.xlsx").content
 
         def edit(wb: Any) -> None:
@@ -93,7 +93,7 @@ class TestExcel:
 
 
 class TestZip:
-    def test_run_round_trip_changes_nothing(self, api: Api) -> None:
+    def test_round_trip_changes_nothing(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.zip").content
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert "catalog.yml" in names and "faq/power.yml" in names
@@ -102,7 +102,7 @@ class TestZip:
         assert res["ok"], res["problems"]
         assert res["diff"]["counts"] == {"questions": 0, "trees": 0, "support": 0}
 
-    def test_run_broken_yaml_is_reported_with_file_and_line(self, api: Api) -> None:
+    def test_broken_yaml_is_reported_with_file_and_line(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.zip").content
         src = zipfile.ZipFile(io.BytesIO(data))
         out = io.BytesIO()
@@ -116,7 +116,7 @@ class TestZip:
         assert res["ok"] is False
         assert any("invoice.yml" in p["item"] for p in res["problems"])
 
-    def test_run_version_export(self, api: Api) -> None:
+    def test_any_version_exports_as_a_named_zip(self, api: Api) -> None:
         first = api.call("editor", "GET", "/api/kb/export.zip", params={"version": 1})
         assert (
             first.status_code == 200 and "knowledge-v1.zip" in first.headers["content-disposition"]

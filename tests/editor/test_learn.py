@@ -32,7 +32,7 @@ def say(db: Database, text: str, kefu: dict[str, Any]) -> int:
 
 
 class TestLearn:
-    def test_run_clusters_with_counts_and_examples(self, api: Api) -> None:
+    def test_clusters_with_counts_and_examples(self, api: Api) -> None:
         db = Database(api.settings.db.url)
         try:
             for text in WASHER:
@@ -70,7 +70,7 @@ class TestLearn:
         assert again.status_code == 409
         api.ok("editor", "DELETE", f"/api/kb/drafts/{draft}")
 
-    def test_run_hits_and_thumbs_per_question(self, api: Api) -> None:
+    def test_hits_and_thumbs_per_question(self, api: Api) -> None:
         db = Database(api.settings.db.url)
         try:
             convs = [

@@ -8,7 +8,7 @@ PHRASING = "青柠檬暗号二七 电脑一按开机键就毫无动静"  # disti
 
 
 class TestPublish:
-    def test_run_publish_is_live_and_versioned(self, api: Api) -> None:
+    def test_publish_is_live_and_versioned(self, api: Api) -> None:
         before = api.try_text(PHRASING)
         draft = api.draft(title="补充开机问法")
         api.ok(
@@ -33,7 +33,7 @@ class TestPublish:
         assert api.ok("editor", "GET", f"/api/kb/drafts/{draft}")["status"] == "published"
         assert api.question("power-001")["similar"][-1] == PHRASING
 
-    def test_run_rollback_to_any_version(self, api: Api) -> None:
+    def test_rollback_to_any_version(self, api: Api) -> None:
         draft = api.draft()
         q = api.question("order-003")
         api.ok(
@@ -61,7 +61,7 @@ class TestPublish:
         api.ok("admin", "POST", f"/api/kb/versions/{published}/rollback")
         assert api.question("order-003")["answer"] == "回滚测试的新答案"
 
-    def test_run_stale_draft_is_refused(self, api: Api) -> None:
+    def test_stale_draft_is_refused(self, api: Api) -> None:
         first, second = api.draft(), api.draft()
         for draft, text in ((first, "过期草稿测试一"), (second, "过期草稿测试二")):
             api.ok(
@@ -80,7 +80,7 @@ class TestPublish:
         )
         assert resp.status_code == 409 and resp.json()["error"]["code"] == "stale"
 
-    def test_run_disabled_question_is_not_matched(self, api: Api) -> None:
+    def test_disabled_question_is_not_matched(self, api: Api) -> None:
         q = api.question("tradein-010")
         assert api.try_text(q["title"])["candidates"][0]["id"] == "tradein-010"
         draft = api.draft()
@@ -91,7 +91,7 @@ class TestPublish:
 
 
 class TestConflicts:
-    def test_run_phrasing_of_another_question_is_listed(self, api: Api) -> None:
+    def test_phrasing_of_another_question_is_listed(self, api: Api) -> None:
         other = api.question("power-002")
         draft = api.draft()
         api.ok(
@@ -112,7 +112,7 @@ class TestConflicts:
         assert body["code"] == "conflicts" and body["phrasings"]
         api.ok("reviewer", "POST", f"/api/kb/drafts/{draft}/reject", json={"note": "问法冲突"})
 
-    def test_run_near_duplicate_question_is_listed(self, api: Api) -> None:
+    def test_near_duplicate_question_is_listed(self, api: Api) -> None:
         source = api.question("warranty-001")
         draft = api.draft()
         body = {

@@ -12,7 +12,7 @@ def _list(api: Api, **params: Any) -> dict[str, Any]:
 
 
 class TestList:
-    def test_run_filters(self, api: Api) -> None:
+    def test_list_filters_by_category_tier_product_text_and_status(self, api: Api) -> None:
         everything = _list(api)
         assert everything["total"] >= 500
         first = everything["items"][0]
@@ -33,7 +33,7 @@ class TestList:
         assert {f["name"] for f in facets["categories"]} >= {category}
         assert {p["id"] for p in facets["products"]} >= {"book", "phone"}
 
-    def test_run_sort_and_page(self, api: Api) -> None:
+    def test_list_sorts_and_pages(self, api: Api) -> None:
         page = api.ok(
             "editor",
             "GET",
@@ -43,7 +43,7 @@ class TestList:
         ids = [r["id"] for r in page["items"]]
         assert len(ids) == 5 and ids == sorted(ids, reverse=True)
 
-    def test_run_detail(self, api: Api) -> None:
+    def test_detail_shows_the_question_and_an_unknown_id_is_404(self, api: Api) -> None:
         body = api.ok("editor", "GET", "/api/kb/questions/power-001")
         q = body["question"]
         assert q["id"] == "power-001" and len(q["similar"]) >= 8 and q["variants"]
@@ -52,7 +52,7 @@ class TestList:
 
 
 class TestEdit:
-    def test_run_edit_every_field(self, api: Api) -> None:
+    def test_every_field_is_editable_in_a_draft(self, api: Api) -> None:
         draft = api.draft()
         q = api.question("invoice-002")
         tier = 5 if q["tier"] != 5 else 4
@@ -83,7 +83,7 @@ class TestEdit:
         assert item["fields"]["similar"]["added"] == ["发票抬头开错了能换吗 编辑测试"]
         api.ok("editor", "DELETE", f"/api/kb/drafts/{draft}")
 
-    def test_run_problems_block_review(self, api: Api) -> None:
+    def test_problems_block_submitting_for_review(self, api: Api) -> None:
         draft = api.draft()
         q = api.question("invoice-003")
         q["similar"] = q["similar"][:3]
@@ -97,7 +97,7 @@ class TestEdit:
         assert resp.status_code == 422
         assert resp.json()["error"]["problems"][0]["item"] == "invoice-003"
 
-    def test_run_create_in_a_category(self, api: Api) -> None:
+    def test_new_question_is_created_in_a_category(self, api: Api) -> None:
         draft = api.draft()
         category = api.question("invoice-001")["category"]
         body = {
@@ -122,7 +122,7 @@ class TestEdit:
         api.ok("editor", "DELETE", f"/api/kb/drafts/{draft}/items/question/{again['id']}")
         assert len(api.ok("editor", "GET", f"/api/kb/drafts/{draft}")["items"]) == 1
 
-    def test_run_disable_and_enable(self, api: Api) -> None:
+    def test_disabled_question_is_disabled_in_the_draft_only_until_enabled(self, api: Api) -> None:
         draft = api.draft()
         api.ok("editor", "POST", f"/api/kb/drafts/{draft}/questions/invoice-004/disable")
         listed = api.ok(
@@ -134,7 +134,7 @@ class TestEdit:
         api.ok("editor", "POST", f"/api/kb/drafts/{draft}/questions/invoice-004/enable")
         assert api.ok("editor", "GET", f"/api/kb/drafts/{draft}")["items"] == []
 
-    def test_run_delete_needs_confirmation(self, api: Api) -> None:
+    def test_deleting_a_question_needs_confirmation(self, api: Api) -> None:
         draft = api.draft()
         path = f"/api/kb/drafts/{draft}/questions/invoice-005"
         resp = api.call("editor", "DELETE", path)

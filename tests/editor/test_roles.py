@@ -10,11 +10,11 @@ QID = "warranty-003"  # touched by this module only
 
 
 class TestRoles:
-    def test_run_needs_login(self, api: Api) -> None:
+    def test_editor_api_needs_a_login(self, api: Api) -> None:
         assert api.call(None, "GET", "/api/kb/questions").status_code == 401
 
     @pytest.mark.parametrize("user", ["agent1"])
-    def test_run_agent_cannot_read_or_edit(self, api: Api, user: str) -> None:
+    def test_agent_cannot_read_or_edit(self, api: Api, user: str) -> None:
         assert api.call(user, "GET", "/api/kb/questions").status_code == 403
         assert api.call(user, "POST", "/api/kb/drafts", json={"title": "x"}).status_code == 403
         draft = api.draft("editor")
@@ -22,11 +22,11 @@ class TestRoles:
         resp = api.call(user, "PUT", f"/api/kb/drafts/{draft}/questions/{QID}", json=body)
         assert resp.status_code == 403
 
-    def test_run_supervisor_reads_but_cannot_edit(self, api: Api) -> None:
+    def test_supervisor_reads_but_cannot_edit(self, api: Api) -> None:
         assert api.call("super", "GET", "/api/kb/questions").status_code == 200
         assert api.call("super", "POST", "/api/kb/drafts", json={}).status_code == 403
 
-    def test_run_editor_cannot_publish_without_review(self, api: Api) -> None:
+    def test_editor_cannot_publish_without_review(self, api: Api) -> None:
         draft = api.draft("editor")
         api.ok(
             "editor",
@@ -46,7 +46,7 @@ class TestRoles:
         api.ok("reviewer", "POST", f"/api/kb/drafts/{draft}/reject", json={"note": "再想想"})
         assert api.ok("editor", "GET", f"/api/kb/drafts/{draft}")["status"] == "editing"
 
-    def test_run_reviewer_cannot_approve_own_draft(self, api: Api) -> None:
+    def test_reviewer_cannot_approve_own_draft(self, api: Api) -> None:
         draft = api.draft("reviewer")
         api.ok(
             "reviewer",
@@ -60,7 +60,7 @@ class TestRoles:
         assert resp.json()["error"]["code"] == "own_draft"
         api.ok("reviewer", "DELETE", f"/api/kb/drafts/{draft}")
 
-    def test_run_only_the_author_edits_a_draft(self, api: Api) -> None:
+    def test_only_the_author_edits_a_draft(self, api: Api) -> None:
         draft = api.draft("editor")
         resp = api.call(
             "reviewer",
@@ -71,10 +71,10 @@ class TestRoles:
         assert resp.status_code == 403
         assert resp.json()["error"]["code"] == "not_author"
 
-    def test_run_editor_cannot_roll_back(self, api: Api) -> None:
+    def test_editor_cannot_roll_back(self, api: Api) -> None:
         assert api.call("editor", "POST", "/api/kb/versions/1/rollback").status_code == 403
 
-    def test_run_submitted_draft_is_frozen(self, api: Api) -> None:
+    def test_submitted_draft_is_frozen(self, api: Api) -> None:
         draft = api.draft("editor")
         api.ok(
             "editor",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from bot.services import KnowledgeService
 from bot.storage.db import Database, migrate
 from tests.editor.conftest import settings_for
 from tests.editor.test_versions import publish_phrasing
+from tests.polling import poll_until
 
 REDIS = shutil.which("redis-server")
 
@@ -31,22 +31,21 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     import redis
 
     client = redis.Redis(port=port)
-    deadline = time.monotonic() + 30
-    while True:
+
+    def pings() -> bool:
         try:
-            client.ping()
-            break
+            return bool(client.ping())
         except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+            return False
+
+    assert poll_until(pings, timeout_s=30, interval_s=0.1), "redis-server did not start"
     client.close()
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
 
 
-def test_run_publish_reaches_other_replica(
+def test_publish_reaches_other_replica(
     redis_url: str, knowledge_copy: Path, tmp_path: Path
 ) -> None:
     from bot.editor.runtime import EditorRuntime
@@ -71,10 +70,7 @@ def test_run_publish_reaches_other_replica(
     a, b = replicas
     try:
         number = publish_phrasing(a, "power-004", "副本之间用 Redis 通知")
-        deadline = time.monotonic() + 60  # a bound for a stuck test, not a latency check
-        while b.live_version != number and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert b.live_version == number
+        assert poll_until(lambda: b.live_version, lambda version: version == number) == number
         assert "副本之间用 Redis 通知" in b.knowledge.kb.questions["power-004"].similar
     finally:
         for rt in replicas:

@@ -15,7 +15,7 @@ def _tree(api: Api, draft: int | None = None) -> dict[str, Any]:
 
 
 class TestTrees:
-    def test_run_list_and_view(self, api: Api) -> None:
+    def test_trees_are_listed_with_sizes_and_shown_with_stats(self, api: Api) -> None:
         trees = api.ok("editor", "GET", "/api/kb/trees")
         row = next(t for t in trees if t["id"] == TREE)
         assert row["nodes"] > 3 and row["paths"] >= row["nodes"] // 2 and row["questions"]
@@ -23,7 +23,7 @@ class TestTrees:
         assert body["tree"]["start"] in {n["id"] for n in body["tree"]["nodes"]}
         assert isinstance(body["stats"], list) and body["skills"]
 
-    def test_run_validation_names_dead_ends_and_orphans(self, api: Api) -> None:
+    def test_validation_names_dead_ends_and_orphans(self, api: Api) -> None:
         tree = _tree(api)
         start = next(n for n in tree["nodes"] if n["id"] == tree["start"])
         start["options"][0]["next"] = "missing_node"
@@ -37,7 +37,7 @@ class TestTrees:
         assert resp.status_code == 422  # an invalid tree is never saved
         assert api.ok("editor", "GET", f"/api/kb/drafts/{draft}")["items"] == []
 
-    def test_run_edit_texts_options_synonyms_and_branches(self, api: Api) -> None:
+    def test_edit_texts_options_synonyms_and_branches(self, api: Api) -> None:
         tree = _tree(api)
         start = next(n for n in tree["nodes"] if n["id"] == tree["start"])
         start["ask"] = start["ask"] + "（请选一项）"
@@ -72,7 +72,7 @@ class TestTrees:
         diagnoser = _diagnoser(api)
         assert "one_side" in diagnoser.book.trees[TREE].by_id
 
-    def test_run_delete_tree_needs_confirmation(self, api: Api) -> None:
+    def test_delete_tree_needs_confirmation(self, api: Api) -> None:
         draft = api.draft()
         path = f"/api/kb/drafts/{draft}/trees/slow_hot"
         assert api.call("editor", "DELETE", path).status_code == 409

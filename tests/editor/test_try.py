@@ -6,12 +6,12 @@ from tests.editor.conftest import Api
 
 
 class TestTry:
-    def test_run_sample_customers(self, api: Api) -> None:
+    def test_sample_customers_are_offered_to_try_as(self, api: Api) -> None:
         customers = api.ok("editor", "GET", "/api/kb/try/customers")
         assert len(customers) >= 5
         assert all({"member_id", "name", "tags"} <= set(c) for c in customers)
 
-    def test_run_variant_by_customer_and_channel(self, api: Api) -> None:
+    def test_variant_by_customer_and_channel(self, api: Api) -> None:
         q = api.question("power-002")
         customers = api.ok("editor", "GET", "/api/kb/try/customers")
         raptor = next(c for c in customers if "owner_raptor" in c["tags"])
@@ -27,7 +27,7 @@ class TestTry:
         tier = owner["tier"]
         assert tier["available"] and 1 <= tier["tier"] <= 5 and tier["reason"]
 
-    def test_run_on_a_draft(self, api: Api) -> None:
+    def test_trying_on_a_draft_uses_its_edits(self, api: Api) -> None:
         text = "金橘子暗号六六 会员等级怎么升上去"
         draft = api.draft()
         api.ok(

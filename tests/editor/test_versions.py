@@ -60,9 +60,7 @@ def publish_phrasing(rt: EditorRuntime, qid: str, text: str) -> int:
 
 
 class TestVersions:
-    def test_run_files_seed_version_one_once(
-        self, db: Database, kdir: Path, tmp_path: Path
-    ) -> None:
+    def test_files_seed_version_one_once(self, db: Database, kdir: Path, tmp_path: Path) -> None:
         rt = start(db, kdir, tmp_path)
         assert rt.live_version == 1 and versions(db) == [(1, "files")]
         again = start(db, kdir, tmp_path)
@@ -70,7 +68,7 @@ class TestVersions:
         with db.session() as s:
             assert s.scalar(select(func.count()).select_from(KbAudit)) == 1
 
-    def test_run_published_version_wins_over_files(
+    def test_published_version_wins_over_files(
         self, db: Database, kdir: Path, tmp_path: Path
     ) -> None:
         rt = start(db, kdir, tmp_path)
@@ -85,7 +83,7 @@ class TestVersions:
         assert start(db, kdir, tmp_path).live_version == number
         assert versions(db) == [(1, "files"), (number, "publish")]
 
-    def test_run_changed_files_become_a_version_while_nobody_published(
+    def test_changed_files_become_a_version_while_nobody_published(
         self, db: Database, kdir: Path, tmp_path: Path
     ) -> None:
         start(db, kdir, tmp_path)
@@ -99,7 +97,9 @@ class TestVersions:
             diff = s.scalar(select(KbVersion.diff).where(KbVersion.number == 2))
         assert [c["id"] for c in diff["questions"]["changed"]] == ["power-001"]
 
-    def test_run_replica_catches_up(self, db: Database, kdir: Path, tmp_path: Path) -> None:
+    def test_replica_catches_up_with_a_publish(
+        self, db: Database, kdir: Path, tmp_path: Path
+    ) -> None:
         a = start(db, kdir, tmp_path)
         b = start(db, kdir, tmp_path)
         number = publish_phrasing(a, "power-002", "另一个副本也要看到")
@@ -111,9 +111,7 @@ class TestVersions:
         assert b.live_version == number
         assert "另一个副本也要看到" in b.knowledge.kb.questions["power-002"].similar
 
-    def test_run_rollback_snapshot_round_trips(
-        self, db: Database, kdir: Path, tmp_path: Path
-    ) -> None:
+    def test_rollback_snapshot_round_trips(self, db: Database, kdir: Path, tmp_path: Path) -> None:
         rt = start(db, kdir, tmp_path)
         first = rt.snapshot(1)
         publish_phrasing(rt, "power-003", "回滚前的问法")
@@ -124,9 +122,7 @@ class TestVersions:
 
 
 class TestFiguresOnEveryDatabase:
-    def test_run_hits_feedback_and_unmatched(
-        self, db: Database, kdir: Path, tmp_path: Path
-    ) -> None:
+    def test_hits_feedback_and_unmatched(self, db: Database, kdir: Path, tmp_path: Path) -> None:
         from bot.editor import learning
         from bot.storage.models import AnswerFeedback
         from tests.editor.test_learn import say

@@ -27,7 +27,7 @@ def gateway(db_url: str) -> Gateway:
 
 
 class TestGatewayWithRasaDown:
-    def test_run_message_is_stored_and_answered_politely(self, gateway: Gateway) -> None:
+    def test_message_is_stored_and_answered_politely(self, gateway: Gateway) -> None:
         turn = run_async(gateway.handle(Inbound("web", "u1", "电脑开不了机", client_id="c1")))
         assert turn.degraded
         assert [r.text for r in turn.replies] == [gateway.texts.get("rasa_unavailable")]
@@ -39,7 +39,7 @@ class TestGatewayWithRasaDown:
             ]
             assert msgs[0].status == "unanswered"
 
-    def test_run_resend_of_unanswered_message_is_not_stored_twice(self, gateway: Gateway) -> None:
+    def test_resend_of_unanswered_message_is_not_stored_twice(self, gateway: Gateway) -> None:
         first = run_async(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
         second = run_async(gateway.handle(Inbound("web", "u2", "在吗", client_id="same")))
         assert second.inbound_id == first.inbound_id
@@ -47,7 +47,7 @@ class TestGatewayWithRasaDown:
             inbound = [m for m in repo.messages_of(s, first.conversation_id) if m.direction == "in"]
             assert len(inbound) == 1
 
-    def test_run_concurrent_messages_of_one_sender_are_serialised(self, gateway: Gateway) -> None:
+    def test_concurrent_messages_of_one_sender_are_serialised(self, gateway: Gateway) -> None:
         async def many() -> None:
             await asyncio.gather(
                 *(gateway.handle(Inbound("web", "u3", f"第{i}条")) for i in range(5))
@@ -63,7 +63,7 @@ class TestGatewayWithRasaDown:
 
 
 class TestOutbound:
-    def test_run_custom_only_messages_fold_into_the_previous_one(self) -> None:
+    def test_custom_only_messages_fold_into_the_previous_one(self) -> None:
         msgs = merge_custom_only(
             [
                 Outbound.from_rasa({"text": "答案", "buttons": [{"title": "a", "payload": "/a"}]}),
@@ -73,7 +73,7 @@ class TestOutbound:
         assert len(msgs) == 1
         assert msgs[0].custom["links"][0]["url"] == "https://x"
 
-    def test_run_rest_shape_hides_internal_diagnostics(self) -> None:
+    def test_rest_shape_hides_internal_diagnostics(self) -> None:
         out = Outbound(
             role="bot", text="好的", custom={"kefu": {"decision": "answer"}, "links": []}
         )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from typing import Any
 
 from bot.handoff.bus import Bus
 from tests.conftest import run_async
+from tests.polling import poll_until_async
 
 REDIS_URL = os.environ.get("KEFU_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 class TestBus:
-    def test_run_in_process_delivery_without_redis(self) -> None:
+    def test_in_process_delivery_without_redis(self) -> None:
         async def go() -> list[dict[str, Any]]:
             bus, got = Bus(None), []
 
@@ -30,7 +30,7 @@ class TestBus:
 
         assert run_async(go()) == [{"n": 1}]
 
-    def test_run_every_replica_gets_each_event_once_through_redis(self) -> None:
+    def test_every_replica_gets_each_event_once_through_redis(self) -> None:
         topic = f"t{uuid.uuid4().hex[:8]}"
 
         async def go() -> tuple[list[Any], list[Any]]:
@@ -50,10 +50,7 @@ class TestBus:
             await two.start()
             for n in range(3):
                 await (one if n % 2 else two).publish(topic, {"n": n})
-            for _ in range(200):  # until both replicas have all three (bounded)
-                if len(got_one) == 3 and len(got_two) == 3:
-                    break
-                await asyncio.sleep(0.01)
+            await poll_until_async(lambda: len(got_one) == 3 and len(got_two) == 3)
             await one.stop()
             await two.stop()
             return got_one, got_two

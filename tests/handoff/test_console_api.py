@@ -51,7 +51,7 @@ def turn(sock: ClientConnection, text: str) -> list[dict[str, Any]]:
 
 
 class TestAccess:
-    def test_run_handoffs_need_an_agent_or_supervisor_login(self, live_stack: LiveStack) -> None:
+    def test_handoffs_need_an_agent_or_supervisor_login(self, live_stack: LiveStack) -> None:
         url = f"{live_stack.url}/api/handoffs"
         assert httpx.get(url).status_code == 401
         assert httpx.get(url, headers=auth(live_stack, "editor")).status_code == 403
@@ -63,7 +63,7 @@ class TestAccess:
 
 
 class TestConsoleFlow:
-    def test_run_handoff_reaches_console_with_context_and_both_ways_chat(
+    def test_handoff_reaches_console_with_context_and_both_ways_chat(
         self, live_stack: LiveStack
     ) -> None:
         sender = f"web-{uuid.uuid4().hex[:12]}"
@@ -114,7 +114,7 @@ class TestConsoleFlow:
             again = turn(chat, "保修期是多久")
             assert any(f["type"] == "bot" for f in again)  # the bot answers again
 
-    def test_run_nobody_online_means_a_ticket_answered_on_the_channel(
+    def test_nobody_online_means_a_ticket_answered_on_the_channel(
         self, live_stack: LiveStack
     ) -> None:
         sender = f"web-{uuid.uuid4().hex[:12]}"

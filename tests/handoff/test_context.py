@@ -18,7 +18,7 @@ def bind_gold_member(floor: ServiceFloor, sender: str) -> None:
 
 
 class TestContextPackage:
-    def test_run_package_has_profile_transcript_emotion_and_suggestions(
+    def test_package_has_profile_transcript_emotion_and_suggestions(
         self, floor: ServiceFloor
     ) -> None:
         bind_gold_member(floor, "u-vip")
@@ -46,7 +46,7 @@ class TestContextPackage:
         titles = [s["title"] for s in ctx["suggestions"]]
         assert titles and all(s["answer"] for s in ctx["suggestions"])
 
-    def test_run_suggestions_follow_the_latest_message_and_search_works(
+    def test_suggestions_follow_the_latest_message_and_search_works(
         self, floor: ServiceFloor
     ) -> None:
         floor.online("agent1")
@@ -63,9 +63,7 @@ class TestContextPackage:
 
 
 class TestSupervisorView:
-    def test_run_overview_flags_an_emotion_trough_and_shows_queues(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_overview_flags_an_emotion_trough_and_shows_queues(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         floor.request("u-calm", ("order",))
         floor.say("u-angry", "订单三天了还没发货")
@@ -81,7 +79,7 @@ class TestSupervisorView:
         floor.act("super", angry, "accept", role="supervisor", takeover=True)
         assert (floor.handoff(angry).status, floor.handoff(angry).agent) == ("active", "super")
 
-    def test_run_consoles_get_the_overview_when_it_changes(self, floor: ServiceFloor) -> None:
+    def test_consoles_get_the_overview_when_it_changes(self, floor: ServiceFloor) -> None:
         floor.online("agent2")
         run_async(floor.service.push_overview())
         floor.request("u-new", ("order",))

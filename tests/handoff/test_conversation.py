@@ -27,7 +27,7 @@ def forwarded(floor: ServiceFloor, handoff_id: int) -> list[str]:
 
 
 class TestBotSilence:
-    def test_run_engineer_holds_the_conversation_the_bot_stays_silent(
+    def test_engineer_holds_the_conversation_the_bot_stays_silent(
         self, floor: ServiceFloor
     ) -> None:
         floor.online("agent1")
@@ -40,7 +40,7 @@ class TestBotSilence:
             msg = repo.messages_of(s, turn.conversation_id)[-1]
             assert (msg.text, msg.status) == ("屏幕还是不亮", "forwarded")
 
-    def test_run_waiting_customer_gets_place_and_estimate_not_the_bot(
+    def test_waiting_customer_gets_place_and_estimate_not_the_bot(
         self, floor: ServiceFloor
     ) -> None:
         floor.online("agent2", capacity=1)
@@ -52,7 +52,7 @@ class TestBotSilence:
         ]
         assert forwarded(floor, h) == ["大概还要多久"]
 
-    def test_run_waiting_customer_may_leave_a_message_instead(self, floor: ServiceFloor) -> None:
+    def test_waiting_customer_may_leave_a_message_instead(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         floor.request("u-a", ("order",))
         h = floor.request("u-leave", ("order",))
@@ -62,7 +62,7 @@ class TestBotSilence:
         assert f"GD{row.ticket_id:06d}" in (turn.replies[0].text or "")
         assert floor.say("u-leave", "发票怎么开").degraded  # back with the bot
 
-    def test_run_waiting_customer_may_stop_waiting(self, floor: ServiceFloor) -> None:
+    def test_waiting_customer_may_stop_waiting(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         floor.request("u-b", ("order",))
         h = floor.request("u-cancel", ("order",))
@@ -73,7 +73,7 @@ class TestBotSilence:
 
 
 class TestNothingLost:
-    def test_run_messages_across_accept_transfer_and_return(self, floor: ServiceFloor) -> None:
+    def test_messages_across_accept_transfer_and_return(self, floor: ServiceFloor) -> None:
         floor.online("agent1")
         floor.online("agent2")
         frames = floor.watch("u-long")
@@ -109,9 +109,7 @@ class TestNothingLost:
         modes = [f.get("mode") for f in frames if f["type"] == "system"]
         assert modes == ["agent", None, "agent", "bot"]
 
-    def test_run_messages_racing_an_accept_all_reach_the_engineer(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_messages_racing_an_accept_all_reach_the_engineer(self, floor: ServiceFloor) -> None:
         floor.online("agent1")
         h = floor.request("u-race", ("hardware",))
 
@@ -129,9 +127,7 @@ class TestNothingLost:
 
 
 class TestRating:
-    def test_run_close_asks_for_a_rating_stored_with_the_engineer(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_close_asks_for_a_rating_stored_with_the_engineer(self, floor: ServiceFloor) -> None:
         floor.online("agent1")
         frames = floor.watch("u-rate")
         h = floor.request("u-rate", ("hardware",))
@@ -148,7 +144,7 @@ class TestRating:
             assert s.get(Handoff, h).status == "closed"  # type: ignore[union-attr]
         assert [f["text"] for f in frames if f["type"] == "agent"] == ["您好，问题已经处理好了"]
 
-    def test_run_rating_by_button_on_a_text_channel(self, floor: ServiceFloor) -> None:
+    def test_rating_by_button_on_a_text_channel(self, floor: ServiceFloor) -> None:
         floor.online("agent1")
         h = floor.request("u-button", ())
         floor.act("agent1", h, "accept")
@@ -161,9 +157,7 @@ class TestRating:
 
 
 class TestWaitingUpdates:
-    def test_run_waiting_page_is_told_its_place_as_the_queue_moves(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_waiting_page_is_told_its_place_as_the_queue_moves(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         first = floor.request("u-p1", ("order",))
         floor.request("u-p2", ("order",))

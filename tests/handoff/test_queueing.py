@@ -12,7 +12,7 @@ from tests.handoff.conftest import ServiceFloor
 
 
 class TestRouting:
-    def test_run_required_skills_pick_the_engineer(self, floor: ServiceFloor) -> None:
+    def test_required_skills_pick_the_engineer(self, floor: ServiceFloor) -> None:
         floor.online("agent1")
         floor.online("agent2")
         gaming = floor.request("u-gaming", ("gaming", "raptor"))
@@ -23,9 +23,7 @@ class TestRouting:
         offered = [f for f in floor.console if f["type"] == "handoff"]
         assert {f["handoff"]["id"] for f in offered} >= {gaming, order}
 
-    def test_run_full_engineer_means_waiting_with_place_and_estimate(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_full_engineer_means_waiting_with_place_and_estimate(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         first = floor.request("u-1", ("order",))
         second = floor.request("u-2", ("order",))
@@ -48,7 +46,7 @@ class TestRouting:
         floor.act("agent2", first, "close")
         assert (floor.handoff(second).status, floor.handoff(second).agent) == ("offered", "agent2")
 
-    def test_run_higher_priority_is_served_first(self, floor: ServiceFloor) -> None:
+    def test_higher_priority_is_served_first(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)
         busy = floor.request("u-busy", ("order",))
         normal = floor.request("u-normal", ("order",), tier=3)
@@ -60,7 +58,7 @@ class TestRouting:
         assert floor.handoff(urgent).agent == "agent2"
         assert floor.handoff(normal).status == "queued"
 
-    def test_run_offer_not_accepted_in_time_goes_to_the_next_engineer(
+    def test_offer_not_accepted_in_time_goes_to_the_next_engineer(
         self, floor: ServiceFloor
     ) -> None:
         floor.online("agent1")
@@ -72,7 +70,7 @@ class TestRouting:
         again = floor.handoff(h)
         assert again.status == "offered" and again.agent not in (None, first)
 
-    def test_run_long_wait_overflows_to_any_engineer(self, floor: ServiceFloor) -> None:
+    def test_long_wait_overflows_to_any_engineer(self, floor: ServiceFloor) -> None:
         floor.online("agent2")
         h = floor.request("u-rare", ("raptor",))
         assert floor.handoff(h).status == "queued"
@@ -82,9 +80,7 @@ class TestRouting:
 
 
 class TestTickets:
-    def test_run_nobody_online_makes_a_ticket_with_the_whole_context(
-        self, floor: ServiceFloor
-    ) -> None:
+    def test_nobody_online_makes_a_ticket_with_the_whole_context(self, floor: ServiceFloor) -> None:
         floor.say("u-night", "我的逐影R9风扇声音特别大")
         h = floor.request("u-night", ("raptor",), reason="用户要求转人工")
         row = floor.handoff(h)
@@ -101,7 +97,7 @@ class TestTickets:
         turn = floor.say("u-night", "还有个问题")
         assert turn.degraded
 
-    def test_run_outside_service_hours_makes_a_ticket_even_with_engineers(
+    def test_outside_service_hours_makes_a_ticket_even_with_engineers(
         self, floor: ServiceFloor
     ) -> None:
         floor.online("agent1")
@@ -113,7 +109,7 @@ class TestTickets:
         text = floor.last_replies[0].text or ""
         assert "周一至周五 09:00-18:00" in text and "11月30日 17:00" in text
 
-    def test_run_ticket_answer_reaches_the_customer(self, floor: ServiceFloor) -> None:
+    def test_ticket_answer_reaches_the_customer(self, floor: ServiceFloor) -> None:
         frames = floor.watch("u-answer")
         h = floor.request("u-answer", ())
         ticket_id = floor.handoff(h).ticket_id

@@ -41,7 +41,7 @@ def wechat(floor: ServiceFloor) -> Iterator[FakeWechat]:
 
 
 class TestWechatDelivery:
-    def test_run_accept_messages_link_and_rating_reach_the_wechat_user(
+    def test_accept_messages_link_and_rating_reach_the_wechat_user(
         self, floor: ServiceFloor, wechat: FakeWechat
     ) -> None:
         floor.online("agent1")

@@ -33,30 +33,30 @@ def question(**extra: object) -> StandardQuestion:
 
 
 class TestPickAnswer:
-    def test_run_default(self) -> None:
+    def test_no_matching_variant_gives_the_default_answer(self) -> None:
         answer = pick_answer(question(), set(), "web", TODAY)
         assert (answer.text, answer.variant, answer.valid) == ("默认答案", None, True)
         assert answer.links[0].title == "查询保修"
 
-    def test_run_channel_variant(self) -> None:
+    def test_channel_variant_keeps_the_question_links(self) -> None:
         answer = pick_answer(question(), {"in_warranty"}, "wechat", TODAY)
         assert (answer.text, answer.variant) == ("微信短答案", 0)
         assert answer.links[0].title == "查询保修"  # the variant keeps the question's links
 
-    def test_run_tag_variant(self) -> None:
+    def test_tag_variant_answers_customers_with_the_tag(self) -> None:
         assert pick_answer(question(), {"out_of_warranty"}, "web", TODAY).text == "过保答案"
 
-    def test_run_most_specific_wins(self) -> None:
+    def test_most_specific_wins(self) -> None:
         answer = pick_answer(question(), {"out_of_warranty"}, "wechat", TODAY)
         assert answer.text == "微信过保答案"
         assert answer.links == []  # the variant's own (empty) links replace the question's
 
-    def test_run_all_tags_required(self) -> None:
+    def test_variant_needs_all_its_tags(self) -> None:
         assert pick_answer(question(), {"member_gold"}, "web", TODAY).text == "默认答案"
         both = {"member_gold", "owner_raptor", "out_of_warranty"}
         assert pick_answer(question(), both, "web", TODAY).text == "金卡逐影答案"
 
-    def test_run_tie_goes_to_first_listed(self) -> None:
+    def test_tie_goes_to_first_listed(self) -> None:
         q = question(
             variants=[
                 {"when": {"tags": ["enterprise"]}, "answer": "企业"},
@@ -65,7 +65,7 @@ class TestPickAnswer:
         )
         assert pick_answer(q, {"member_black", "enterprise"}, "web", TODAY).text == "企业"
 
-    def test_run_validity_window(self) -> None:
+    def test_answer_is_invalid_outside_its_validity_window(self) -> None:
         q = question(valid_from=date(2026, 1, 1), valid_until=date(2026, 3, 31))
         assert pick_answer(q, set(), "web", date(2026, 3, 31)).valid
         assert not pick_answer(q, set(), "web", date(2026, 4, 1)).valid

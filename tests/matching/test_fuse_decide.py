@@ -19,7 +19,7 @@ class TestFuser:
         layout = group_layout(np.array([0, 3, 4]), 6)
         assert layout.tolist() == [[0, 1, 2], [3, 6, 6], [4, 5, 6]]
 
-    def test_run_mean_of_top_n_and_rescale(self) -> None:
+    def test_mean_of_top_n_and_rescale(self) -> None:
         fuser = Fuser(lexical_weight=0.5, dense_weight=0.5, dense_floor=0.5, top_n=2)
         dense = np.array([0.9, 0.7, 0.6, 1.0, 0.5, 0.4], dtype=np.float32)
         out = fuser.run(np.array([0.2, 0.0, 1.0]), dense, group_layout(np.array([0, 3, 4]), 6))
@@ -28,7 +28,7 @@ class TestFuser:
         assert out["dense_max"] == pytest.approx([0.9, 1.0, 0.5])
         assert out["scores"] == pytest.approx([0.4, 0.5, 0.5])
 
-    def test_run_lexical_only_and_boost(self) -> None:
+    def test_lexical_only_and_boost(self) -> None:
         fuser = Fuser(0.3, 0.7, 0.8)
         out = fuser.run(
             np.array([0.2, 0.4]),
@@ -41,7 +41,7 @@ class TestFuser:
 
 
 class TestDecisionFeatures:
-    def test_run_features_of_the_top_question(self) -> None:
+    def test_features_of_the_top_question(self) -> None:
         # Three questions; phrasings 0-1 belong to q0, 2 to q1, 3-4 to q2.
         out = decision_features(
             fused=np.array([0.5, 0.9, 0.6], dtype=np.float32),
@@ -65,7 +65,7 @@ class TestDecisionFeatures:
         assert (out.covw, out.covc) == (0.5, 1.0)
         assert (out.anscos, out.ansmargin) == (0.0, 0.0)  # no answers indexed
 
-    def test_run_answer_features(self) -> None:
+    def test_answer_features_compare_the_top_answer_with_the_closest(self) -> None:
         out = decision_features(
             fused=np.array([0.5, 0.9, 0.6], dtype=np.float32),
             lexical=np.zeros(3, dtype=np.float32),
@@ -82,7 +82,7 @@ class TestDecisionFeatures:
         assert out.ansmargin == pytest.approx(-0.08)
         assert (out.negcos, out.negmargin) == (0.0, 0.0)  # no negatives: none near (maxcos 0)
 
-    def test_run_negative_features(self) -> None:
+    def test_closeness_to_a_negative_is_a_feature(self) -> None:
         out = decision_features(
             fused=np.array([0.5, 0.9], dtype=np.float32),
             lexical=np.zeros(2, dtype=np.float32),
@@ -97,7 +97,7 @@ class TestDecisionFeatures:
         assert out.negcos == pytest.approx(0.95)
         assert out.negmargin == pytest.approx(0.8 - 0.95)  # closer to a negative
 
-    def test_run_one_question(self) -> None:
+    def test_single_question_has_the_whole_margin(self) -> None:
         out = decision_features(
             np.array([0.7]),
             np.array([0.4]),
@@ -126,31 +126,31 @@ class TestDecider:
     # A toy model: confident exactly when the margin is at least 0.1.
     model = Decider(0.7, 0.05, 0.5, 0.1, 3, model={"margin": 100.0, "bias": -10.0})
 
-    def test_run_answer(self) -> None:
+    def test_clear_lead_is_answered(self) -> None:
         assert self.decider.run([0.8, 0.6]) == {
             "decision": "answer",
             "choices": [0],
             "confidence": None,
         }
 
-    def test_run_close_runner_up_clarifies(self) -> None:
+    def test_close_runner_up_clarifies(self) -> None:
         out = self.decider.run([0.8, 0.78, 0.75, 0.74])
         assert (out["decision"], out["choices"]) == ("clarify", [0, 1, 2])
 
-    def test_run_middle_score_clarifies_with_close_ones_only(self) -> None:
+    def test_middle_score_clarifies_with_close_ones_only(self) -> None:
         assert self.decider.run([0.6, 0.45, 0.3])["choices"] == [0]
         assert self.decider.run([0.65, 0.6, 0.5])["choices"] == [0, 1]
 
-    def test_run_none(self) -> None:
+    def test_low_scores_get_none(self) -> None:
         assert self.decider.run([0.4, 0.3])["decision"] == "none"
         assert self.decider.run([])["decision"] == "none"
 
-    def test_run_truncated_never_answers(self) -> None:
+    def test_truncated_never_answers(self) -> None:
         assert self.decider.run([0.95, 0.2], truncated=True)["decision"] == "clarify"
         sure = _features(margin=0.9)
         assert self.model.run([0.95, 0.05], True, sure)["decision"] == "clarify"
 
-    def test_run_model_decides_when_given_features(self) -> None:
+    def test_model_decides_when_given_features(self) -> None:
         # The rule would answer [0.8, 0.72] (score 0.8, margin 0.08); the model wants 0.1.
         out = self.model.run([0.8, 0.72], features=_features(margin=0.08))
         assert out["decision"] == "clarify"
@@ -161,14 +161,14 @@ class TestDecider:
         # Below the clarify threshold and not confident: no match.
         assert self.model.run([0.45, 0.4], features=_features(margin=0.05))["decision"] == "none"
 
-    def test_run_model_never_answers_a_near_tie(self) -> None:
+    def test_model_never_answers_a_near_tie(self) -> None:
         sure = Decider(0.7, 0.05, 0.5, 0.1, 3, model={"bias": 10.0}, min_margin=0.02)
         tie = sure.run([0.9, 0.89, 0.5], features=_features())
         assert (tie["decision"], tie["choices"]) == ("clarify", [0, 1])
         assert tie["confidence"] is not None and tie["confidence"] > 0.99
         assert sure.run([0.9, 0.88, 0.5], features=_features())["decision"] == "answer"
 
-    def test_run_model_without_features_falls_back_to_the_rule(self) -> None:
+    def test_model_without_features_falls_back_to_the_rule(self) -> None:
         assert self.model.uses_model and not self.decider.uses_model
         assert self.model.run([0.8, 0.72])["decision"] == "answer"
 

@@ -24,7 +24,7 @@ class TestDecisions:
             ("怎么查物流", ("物流",)),
         ],
     )
-    def test_run_answers(
+    def test_known_questions_are_answered(
         self, matcher: Matcher, shipped_kb: KnowledgeBase, text: str, words: tuple[str, ...]
     ) -> None:
         result = matcher.match(text)
@@ -32,7 +32,7 @@ class TestDecisions:
         assert result.answer_id in find(shipped_kb, *words)
         assert result.choices == result.candidates[:1]
 
-    def test_run_ambiguous_short_query_clarifies(self, matcher: Matcher) -> None:
+    def test_ambiguous_short_query_clarifies(self, matcher: Matcher) -> None:
         result = matcher.match("开不了机")
         assert result.decision == "clarify", result
         assert 2 <= len(result.choices) <= 3
@@ -41,12 +41,12 @@ class TestDecisions:
     @pytest.mark.parametrize(
         "text", ["今天天气怎么样", "怎么做红烧肉", "推荐几只股票", "给我讲个笑话"]
     )
-    def test_run_out_of_scope(self, matcher: Matcher, text: str) -> None:
+    def test_out_of_scope_words_get_none(self, matcher: Matcher, text: str) -> None:
         result = matcher.match(text)
         assert result.decision == "none", result
         assert result.choices == []
 
-    def test_run_ranking_and_timings(self, matcher: Matcher) -> None:
+    def test_candidates_are_ranked_and_stages_timed(self, matcher: Matcher) -> None:
         result = matcher.match("电池鼓包了")
         scores = [c.score for c in result.candidates]
         assert scores == sorted(scores, reverse=True)
@@ -59,7 +59,7 @@ class TestDecisions:
 
 
 class TestDecisionModel:
-    def test_run_answers_carry_the_model_confidence(self, matcher: Matcher) -> None:
+    def test_answers_carry_the_model_confidence(self, matcher: Matcher) -> None:
         threshold = matcher.settings.answer_probability
         sure = matcher.match("笔记本电脑开不了机了 按电源键没反应")
         assert sure.decision == "answer"
@@ -77,12 +77,12 @@ class TestDecisionModel:
     @pytest.mark.parametrize(
         "text", ["星岚冰箱不制冷怎么办", "华为手机怎么分屏", "打印机连不上wifi"]
     )
-    def test_run_near_misses_are_not_answered(self, matcher: Matcher, text: str) -> None:
+    def test_near_misses_are_not_answered(self, matcher: Matcher, text: str) -> None:
         # Each shares its frame (不制冷 / 分屏 / 连不上wifi) with real questions.
         result = matcher.match(text)
         assert result.decision != "answer", result
 
-    def test_run_other_makers_words_hold_back_the_answer(self, matcher: Matcher) -> None:
+    def test_other_makers_words_hold_back_the_answer(self, matcher: Matcher) -> None:
         # The same words with another maker's laptop: answered for ours, not for theirs.
         ours = matcher.match("笔记本电脑开不了机了 按电源键没反应")
         theirs = matcher.match("联想笔记本电脑开不了机了 按电源键没反应")
@@ -92,7 +92,7 @@ class TestDecisionModel:
         assert theirs.confidence is not None and ours.confidence is not None
         assert theirs.confidence < ours.confidence
 
-    def test_run_a_question_that_speaks_of_other_brands_is_answered(self, matcher: Matcher) -> None:
+    def test_a_question_that_speaks_of_other_brands_is_answered(self, matcher: Matcher) -> None:
         index = matcher._index
         assert index is not None
         assert index.outside("联想笔记本开不了机") == {"联想"}
@@ -100,7 +100,7 @@ class TestDecisionModel:
         assert {"苹果", "华为"} <= known["tradein-004"]  # its answer names the brands it takes
         assert not known["power-001"]
 
-    def test_run_low_score_with_clear_lead_is_answered(self, matcher: Matcher) -> None:
+    def test_low_score_with_clear_lead_is_answered(self, matcher: Matcher) -> None:
         # Far below a fixed score threshold (the rule wants 0.72), yet nothing comes close
         # and the words are the knowledge base's own.
         result = matcher.match("1t的硬盘为什么只有900多g")
@@ -108,7 +108,7 @@ class TestDecisionModel:
         assert result.candidates[0].score < matcher.settings.answer_threshold
         assert "容量" in result.choices[0].title
 
-    def test_run_lexical_only_uses_the_rule(self, shipped_kb: KnowledgeBase) -> None:
+    def test_lexical_only_uses_the_rule(self, shipped_kb: KnowledgeBase) -> None:
         m = Matcher(MatchingSettings(encoder="none", answer_threshold=0.5, answer_margin=0.05))
         m.build(small_kb(shipped_kb, ("invoice-",)))
         result = m.match("发票丢了怎么办")
@@ -117,7 +117,7 @@ class TestDecisionModel:
 
 
 class TestQueryCache:
-    def test_run_known_phrasing_and_repeated_query_skip_the_encoder(
+    def test_known_phrasing_and_repeated_query_skip_the_encoder(
         self, matcher: Matcher, shipped_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         cache = matcher._cache
@@ -141,7 +141,9 @@ class TestQueryCache:
 
 
 class TestBoost:
-    def test_run_product_line_decides(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
+    def test_customer_product_line_decides_the_question(
+        self, matcher: Matcher, shipped_kb: KnowledgeBase
+    ) -> None:
         phone = matcher.match("开不了机", products=["phone"])
         laptop = matcher.match("开不了机", products=["book"])
         assert phone.candidates[0].id in find(shipped_kb, "手机", "开不了机")
@@ -150,7 +152,7 @@ class TestBoost:
         assert "book" in top.products and "phone" not in top.products, top.title
         assert "phone" not in shipped_kb.questions[laptop.candidates[1].id].products
 
-    def test_run_owner_tag_counts_as_product(self, matcher: Matcher) -> None:
+    def test_owner_tag_counts_as_product(self, matcher: Matcher) -> None:
         plain = {c.id: c.score for c in matcher.match("开不了机").candidates}
         tagged = {c.id: c.score for c in matcher.match("开不了机", tags={"owner_phone"}).candidates}
         phone_q = next(i for i in tagged if i in plain and tagged[i] > plain[i])
@@ -158,7 +160,7 @@ class TestBoost:
             plain[phone_q] + matcher.settings.product_boost, abs=1e-3
         )
 
-    def test_run_model_number_in_text(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
+    def test_model_number_in_text(self, matcher: Matcher, shipped_kb: KnowledgeBase) -> None:
         result = matcher.match("X60 开不了机")
         assert result.candidates[0].id in find(shipped_kb, "手机", "开不了机")
 
@@ -180,28 +182,28 @@ BAD_INPUT = [
 
 class TestBadInput:
     @pytest.mark.parametrize("text", BAD_INPUT)
-    def test_run_never_crashes(self, matcher: Matcher, text: str) -> None:
+    def test_odd_input_never_crashes(self, matcher: Matcher, text: str) -> None:
         result = matcher.match(text)
         assert result.decision in {"answer", "clarify", "none"}
         assert result.timings["normalize"] >= 0
 
     @pytest.mark.parametrize("text", BAD_INPUT[:7] + [BAD_INPUT[7], BAD_INPUT[9]])
-    def test_run_meaningless_input_is_none(self, matcher: Matcher, text: str) -> None:
+    def test_meaningless_input_is_none(self, matcher: Matcher, text: str) -> None:
         assert matcher.match(text).decision == "none"
 
-    def test_run_long_paste_is_not_answered_directly(self, matcher: Matcher) -> None:
+    def test_long_paste_is_not_answered_directly(self, matcher: Matcher) -> None:
         result = matcher.match("我的电脑蓝屏了 " * 400)
         assert result.decision == "clarify"
         assert any("蓝屏" in c.title for c in result.choices)
         assert len(result.query) <= matcher.settings.max_query_chars
 
-    def test_run_before_build(self) -> None:
+    def test_matching_before_build_is_an_error(self) -> None:
         with pytest.raises(RuntimeError):
             Matcher(MatchingSettings(encoder="none")).match("电脑蓝屏")
 
 
 class TestValidity:
-    def test_run_expired_questions_are_not_matched(self, shipped_kb: KnowledgeBase) -> None:
+    def test_expired_questions_are_not_matched(self, shipped_kb: KnowledgeBase) -> None:
         kb = small_kb(shipped_kb, ("invoice-",))
         target = find(kb, "发票", "丢")[0]
         yesterday = date.today() - timedelta(days=1)

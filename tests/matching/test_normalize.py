@@ -37,19 +37,23 @@ class TestNormalizer:
             ("<b>发票</b>&nbsp;怎么开", "发票 怎么开"),
         ],
     )
-    def test_run_cases(self, normalizer: Normalizer, raw: str, expected: str) -> None:
+    def test_width_script_fillers_and_synonyms_are_normalized(
+        self, normalizer: Normalizer, raw: str, expected: str
+    ) -> None:
         assert normalizer.run(raw)["text"] == expected
 
     @pytest.mark.parametrize("raw", ["", "   ", "🙏🙏🎉", "？？？。。", "\u200b\ufe0f"])
-    def test_run_nothing_left(self, normalizer: Normalizer, raw: str) -> None:
+    def test_input_without_words_normalizes_to_empty(
+        self, normalizer: Normalizer, raw: str
+    ) -> None:
         assert normalizer.run(raw) == {"text": "", "truncated": False}
 
-    def test_run_truncates_long_paste(self, normalizer: Normalizer) -> None:
+    def test_truncates_long_paste(self, normalizer: Normalizer) -> None:
         out = normalizer.run("电脑蓝屏 " * 2000)
         assert out["truncated"] is True
         assert 0 < len(out["text"]) <= 40
 
-    def test_run_keeps_short_text(self, normalizer: Normalizer) -> None:
+    def test_short_text_is_not_truncated(self, normalizer: Normalizer) -> None:
         assert normalizer.run("电脑蓝屏")["truncated"] is False
 
     def test_base_normalize_keeps_fillers(self) -> None:

@@ -58,7 +58,9 @@ def fresh(shipped_kb: KnowledgeBase, cache_dir: Path) -> tuple[Matcher, Knowledg
 
 
 class TestRebuild:
-    def test_run_edit_goes_live(self, fresh: tuple[Matcher, KnowledgeBase]) -> None:
+    def test_edited_phrasing_is_matched_after_rebuild(
+        self, fresh: tuple[Matcher, KnowledgeBase]
+    ) -> None:
         m, kb = fresh
         target = find(kb, "自动关机")[0]
         assert m.match(NEW_PHRASING).answer_id != target
@@ -66,7 +68,7 @@ class TestRebuild:
         assert m.match(NEW_PHRASING).candidates[0].id == target
         assert m.kb is not None and NEW_PHRASING in m.kb.questions[target].similar
 
-    def test_run_only_edits_are_encoded(
+    def test_only_edits_are_encoded(
         self, fresh: tuple[Matcher, KnowledgeBase], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         m, kb = fresh
@@ -75,7 +77,7 @@ class TestRebuild:
         m.build(edited(kb, find(kb, "自动关机")[0], phrasing))
         assert encoded == [phrasing]
 
-    def test_run_answer_edit_reaches_the_answer_features(
+    def test_answer_edit_reaches_the_answer_features(
         self, fresh: tuple[Matcher, KnowledgeBase], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         m, kb = fresh
@@ -103,7 +105,7 @@ class TestRebuild:
         others = np.arange(len(after)) != position
         assert np.allclose(after[others], before[others], atol=1e-5)
 
-    def test_run_a_negative_stops_direct_answers(
+    def test_a_negative_stops_direct_answers(
         self, fresh: tuple[Matcher, KnowledgeBase], shipped_kb: KnowledgeBase
     ) -> None:
         # An editor adds a message that was answered wrongly to negatives.yml: it goes live with
@@ -119,7 +121,7 @@ class TestRebuild:
         assert after.decision != "answer", after
         assert after.candidates[0].id == before.candidates[0].id  # the ranking is unchanged
 
-    def test_run_failed_build_keeps_old_index(
+    def test_failed_build_keeps_old_index(
         self, fresh: tuple[Matcher, KnowledgeBase], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         m, kb = fresh
@@ -136,7 +138,7 @@ class TestRebuild:
         after = m.match("发票丢了怎么办")
         assert (after.decision, after.candidates) == (before.decision, before.candidates)
 
-    def test_run_broken_files_never_reach_the_index(
+    def test_broken_files_never_reach_the_index(
         self, fresh: tuple[Matcher, KnowledgeBase], tmp_path: Path
     ) -> None:
         m, kb = fresh
@@ -148,7 +150,9 @@ class TestRebuild:
         assert m.kb is kb
         assert m.match("发票丢了怎么办").decision == "answer"
 
-    def test_run_queries_during_rebuild(self, fresh: tuple[Matcher, KnowledgeBase]) -> None:
+    def test_queries_during_a_rebuild_never_fail(
+        self, fresh: tuple[Matcher, KnowledgeBase]
+    ) -> None:
         m, kb = fresh
         target = find(kb, "自动关机")[0]
         other = edited(kb, target)
@@ -175,7 +179,9 @@ class TestRebuild:
         assert m.match(NEW_PHRASING).candidates[0].id == target
         assert seen  # queries were answered throughout
 
-    def test_run_embeddings_persist(self, shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
+    def test_embeddings_persist_across_processes(
+        self, shipped_kb: KnowledgeBase, tmp_path: Path
+    ) -> None:
         kb = small_kb(shipped_kb, ("invoice-",))
         first = Matcher(MatchingSettings(cache_dir=tmp_path))
         first.warm_up()

@@ -26,35 +26,35 @@ RISK = ["我要去315曝光你们", "我已经找好律师了", "打12315投诉�
 
 class TestScore:
     @pytest.mark.parametrize("text", CALM)
-    def test_run_calm_questions_are_calm(self, scorer: EmotionScorer, text: str) -> None:
+    def test_calm_questions_are_calm(self, scorer: EmotionScorer, text: str) -> None:
         s = scorer.score(text)
         assert s.negative < 0.3 and s.urgency < 0.3 and not s.risk
 
     @pytest.mark.parametrize("text", ANGRY)
-    def test_run_anger_is_negative(self, scorer: EmotionScorer, text: str) -> None:
+    def test_anger_is_negative(self, scorer: EmotionScorer, text: str) -> None:
         s = scorer.score(text)
         assert s.negative >= 0.6 and s.words and not s.risk
 
     @pytest.mark.parametrize("text", RISK)
-    def test_run_risk_words(self, scorer: EmotionScorer, text: str) -> None:
+    def test_risk_words_are_flagged_as_negative(self, scorer: EmotionScorer, text: str) -> None:
         s = scorer.score(text)
         assert s.risk and s.negative >= 0.75
 
-    def test_run_longest_risk_word_wins(self, scorer: EmotionScorer) -> None:
+    def test_longest_risk_word_wins(self, scorer: EmotionScorer) -> None:
         assert scorer.score("打12315投诉你们").risk_words == ["12315", "投诉"]
 
-    def test_run_urgency(self, scorer: EmotionScorer) -> None:
+    def test_urgency_words_raise_urgency_unless_cancelled(self, scorer: EmotionScorer) -> None:
         s = scorer.score("急急急 明天要交作业电脑蓝屏了")
         assert s.urgency >= 0.8 and s.negative < 0.3
         assert scorer.score("不急，慢慢来").urgency == 0.0  # ignore phrases cancel 急
 
-    def test_run_typing_signals(self, scorer: EmotionScorer) -> None:
+    def test_typing_signals_are_detected(self, scorer: EmotionScorer) -> None:
         assert "exclamations" in scorer.score("修了三次还没修好！！！").signals
         assert "question_storm" in scorer.score("到底怎么回事？？？").signals
         assert "all_caps" in scorer.score("WHY IS IT NOT WORKING").signals
         assert "repeated_chars" in scorer.score("啊啊啊啊 开不了机").signals
 
-    def test_run_repeating_the_previous_message(self, scorer: EmotionScorer) -> None:
+    def test_repeating_the_previous_message(self, scorer: EmotionScorer) -> None:
         once = scorer.score("电脑开不了机")
         again = scorer.score("电脑开不了机！", previous="电脑开不了机")
         assert "repetition" in again.signals and again.negative > once.negative + 0.2
@@ -62,7 +62,7 @@ class TestScore:
         assert "repetition" not in other.signals
 
     @pytest.mark.parametrize("previous", [None, "发票怎么开", "试过了还是不行！！", "还是开不了机"])
-    def test_run_previous_message_counts_only_through_repetition(
+    def test_previous_message_counts_only_through_repetition(
         self, scorer: EmotionScorer, previous: str | None
     ) -> None:
         # What lets the tier decision reuse the gateway's score of the message alone.
@@ -72,17 +72,17 @@ class TestScore:
         else:
             assert "repetition" in scorer.score(text, previous).signals
 
-    def test_run_more_evidence_never_exceeds_one(self, scorer: EmotionScorer) -> None:
+    def test_more_evidence_never_exceeds_one(self, scorer: EmotionScorer) -> None:
         s = scorer.score("垃圾 骗子 气死了 我要投诉 曝光 律师 起诉！！！？？？")
         assert 0.95 < s.negative <= 1.0
 
-    def test_run_json_form(self, scorer: EmotionScorer) -> None:
+    def test_json_form_has_every_field(self, scorer: EmotionScorer) -> None:
         d = scorer.score("我要投诉").to_dict()
         assert set(d) == {"negative", "urgency", "risk_words", "words", "signals", "model"}
 
 
 class TestSentimentModel:
-    def test_run_same_as_snownlp(self) -> None:
+    def test_sentiment_equals_snownlp(self) -> None:
         import jieba
         from snownlp import normal, sentiment
 
@@ -96,7 +96,7 @@ class TestSentimentModel:
 
 
 class TestLexiconFile:
-    def test_run_broken_lexicon_names_line_and_field(self, tmp_path: Path) -> None:
+    def test_broken_lexicon_names_line_and_field(self, tmp_path: Path) -> None:
         text = (KNOWLEDGE / "emotion.yml").read_text(encoding="utf-8")
         broken = tmp_path / "emotion.yml"
         broken.write_text(text.replace("  律师: 0.75", "  律师: 7.5"), encoding="utf-8")

@@ -58,27 +58,29 @@ CASES = [
 
 class TestEntities:
     @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
-    def test_run_examples(self, extractor: EntityExtractor, text: str, expected: list) -> None:
+    def test_entities_are_found_with_kind_text_and_value(
+        self, extractor: EntityExtractor, text: str, expected: list
+    ) -> None:
         assert _found(extractor, text) == expected
 
-    def test_run_several_kinds_in_one_message(self, extractor: EntityExtractor) -> None:
+    def test_several_kinds_in_one_message(self, extractor: EntityExtractor) -> None:
         text = "逐影 Raptor R9 蓝屏 0x0000007B，序列号 XLR7K2Q9M4PZ，电话13912345601"
         labels = [e.label for e in extractor.run(text)]
         assert labels == ["MODEL", "ERROR_CODE", "SERIAL", "PHONE"]
 
-    def test_run_offsets_point_into_the_message(self, extractor: EntityExtractor) -> None:
+    def test_offsets_point_into_the_message(self, extractor: EntityExtractor) -> None:
         text = "您好，我的ＸＢ１４－２０２５开不了机"
         (e,) = extractor.run(text)
         assert text[e.start : e.end] == e.text == "ＸＢ１４－２０２５"
         assert e.value == "XB14-2025" and e.to_dict()["line"] == "book"
 
-    def test_run_fold_keeps_length(self) -> None:
+    def test_folding_keeps_the_text_length(self) -> None:
         for text in ["ＲＧ９－２０２５", "İstanbul ＡＢＣ", "全角！？"]:
             assert len(fold(text)) == len(text)
 
 
 class TestPatternFiles:
-    def test_run_editors_can_add_an_alias(self, tmp_path: Path) -> None:
+    def test_editors_can_add_an_alias(self, tmp_path: Path) -> None:
         folder = _copy(tmp_path)
         products = folder / "products.yml"
         products.write_text(
@@ -88,7 +90,7 @@ class TestPatternFiles:
         extractor = EntityExtractor(folder)
         assert _found(extractor, "小钢炮开不了机") == [("MODEL", "小钢炮", "RG7", "raptor")]
 
-    def test_run_broken_files_name_file_line_and_field(self, tmp_path: Path) -> None:
+    def test_broken_files_name_file_line_and_field(self, tmp_path: Path) -> None:
         folder = _copy(tmp_path)
         (folder / "formats.yml").write_text(
             "patterns:\n  - label: ORDER\n    regex: '(\\d+'\n", encoding="utf-8"

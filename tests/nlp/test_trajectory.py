@@ -26,17 +26,17 @@ class TestDetect:
             ([0.1, 0.5, 0.5], None),  # two bad messages are not yet sustained
         ],
     )
-    def test_run_table(self, history: list[float], kind: str | None) -> None:
+    def test_trough_kinds_are_detected(self, history: list[float], kind: str | None) -> None:
         trough = detect_trough(history, RULE)
         assert (trough.kind if trough else None) == kind
 
-    def test_run_label(self) -> None:
+    def test_trough_has_a_chinese_label(self) -> None:
         trough = detect_trough([0.0, 0.7], RULE)
         assert trough is not None and trough.label == "情绪骤降"
 
 
 class TestTrajectories:
-    def test_run_per_conversation(self) -> None:
+    def test_histories_are_kept_per_conversation_and_bounded(self) -> None:
         t = Trajectories(RULE, max_conversations=2)
         assert t.add(1, 0.1) is None
         assert t.add(2, 0.9) is not None
@@ -44,7 +44,7 @@ class TestTrajectories:
         t.add(3, 0.0)  # conversation 2 drops out
         assert t.history(1) == [0.1, 0.7] and t.history(2) == []
 
-    def test_run_real_conversation(self, scorer: EmotionScorer) -> None:
+    def test_worsening_real_conversation_is_a_trough(self, scorer: EmotionScorer) -> None:
         lexicon = scorer.lexicon
         assert lexicon is not None
         t = Trajectories(lexicon.trough)

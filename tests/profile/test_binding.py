@@ -43,7 +43,7 @@ def binding(seeded: Database, sent: list[tuple[str, str]], clock: Clock) -> Bind
 
 
 class TestBinding:
-    def test_run_code_binds_and_history_follows(
+    def test_code_binds_and_history_follows(
         self,
         binding: BindingService,
         sent: list[tuple[str, str]],
@@ -63,7 +63,7 @@ class TestBinding:
         # A code is good once.
         assert binding.verify_code("wechat", "openid-1", code).status == "no_code"
 
-    def test_run_member_id_works_too(
+    def test_member_id_works_too(
         self, binding: BindingService, sent: list[tuple[str, str]]
     ) -> None:
         assert binding.request_code("web", "v-1", "xl10000002").status == "sent"
@@ -71,7 +71,7 @@ class TestBinding:
         result = binding.verify_code("web", "v-1", sent[-1][1])
         assert result.status == "bound" and result.member_id == "XL10000002"
 
-    def test_run_wrong_codes_lock(
+    def test_five_wrong_codes_lock_the_binding(
         self, binding: BindingService, sent: list[tuple[str, str]]
     ) -> None:
         binding.request_code("web", "v-2", "13912345603")
@@ -82,14 +82,16 @@ class TestBinding:
         assert results[-1].status == "locked"
         assert binding.verify_code("web", "v-2", code).status == "locked"
 
-    def test_run_codes_expire(
+    def test_codes_expire_after_ten_minutes(
         self, binding: BindingService, sent: list[tuple[str, str]], clock: Clock
     ) -> None:
         binding.request_code("web", "v-3", "13912345604")
         clock.now += timedelta(minutes=11)
         assert binding.verify_code("web", "v-3", sent[-1][1]).status == "expired"
 
-    def test_run_resend_is_throttled(self, binding: BindingService, clock: Clock) -> None:
+    def test_resend_within_a_minute_is_throttled(
+        self, binding: BindingService, clock: Clock
+    ) -> None:
         assert binding.request_code("web", "v-4", "13912345605").status == "sent"
         assert binding.request_code("web", "v-4", "13912345605").status == "throttled"
         clock.now += timedelta(seconds=61)
@@ -99,15 +101,15 @@ class TestBinding:
         ("identifier", "status"),
         [("13000000000", "unknown"), ("XL00000000", "unknown"), ("hello", "invalid")],
     )
-    def test_run_unknown_or_invalid(
+    def test_unknown_or_invalid_identifiers_get_no_code(
         self, binding: BindingService, identifier: str, status: str
     ) -> None:
         assert binding.request_code("web", "v-5", identifier).status == status
 
-    def test_run_no_code_requested(self, binding: BindingService) -> None:
+    def test_verifying_without_a_requested_code_is_refused(self, binding: BindingService) -> None:
         assert binding.verify_code("web", "v-6", "123456").status == "no_code"
 
-    def test_run_sample_setup_logs_the_code(
+    def test_sample_setup_logs_the_code(
         self, seeded: Database, caplog: pytest.LogCaptureFixture
     ) -> None:
         service = BindingService(seeded, DatabaseCrm(seeded))

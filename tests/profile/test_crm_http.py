@@ -75,7 +75,7 @@ def fake_crm(sample: dict[str, CustomerRecord]) -> Iterator[FakeCrm]:
 
 
 class TestHttpCrm:
-    def test_run_get_and_find(self, fake_crm: FakeCrm) -> None:
+    def test_members_are_got_by_id_and_found_by_phone(self, fake_crm: FakeCrm) -> None:
         crm = HttpCrm(fake_crm.url)
         record = crm.get("XL10000001")
         assert record is not None and record.devices[0].model == "RG9-2025"
@@ -84,31 +84,31 @@ class TestHttpCrm:
         assert crm.get("XL99999999") is None
         crm.close()
 
-    def test_run_answers_are_cached(self, fake_crm: FakeCrm) -> None:
+    def test_answers_are_cached(self, fake_crm: FakeCrm) -> None:
         crm = HttpCrm(fake_crm.url, cache_s=60)
         crm.get("XL10000002")
         crm.get("XL10000002")
         assert fake_crm.hits == 1
         crm.close()
 
-    def test_run_errors_raise(self, fake_crm: FakeCrm) -> None:
+    def test_crm_errors_raise_unavailable(self, fake_crm: FakeCrm) -> None:
         fake_crm.broken = True
         crm = HttpCrm(fake_crm.url)
         with pytest.raises(CrmUnavailable):
             crm.get("XL10000001")
         crm.close()
 
-    def test_run_unreachable_raises(self) -> None:
+    def test_unreachable_crm_raises_unavailable(self) -> None:
         crm = HttpCrm("http://127.0.0.1:9", timeout_s=1)
         with pytest.raises(CrmUnavailable):
             crm.get("XL10000001")
         crm.close()
 
-    def test_run_settings_choose_the_adapter(self, db: Database, fake_crm: FakeCrm) -> None:
+    def test_settings_choose_the_adapter(self, db: Database, fake_crm: FakeCrm) -> None:
         assert not isinstance(make_crm(Settings(), db), HttpCrm)
         assert isinstance(make_crm(Settings(crm={"url": fake_crm.url}), db), HttpCrm)
 
-    def test_run_profiles_from_the_http_crm(
+    def test_profiles_from_the_http_crm(
         self, db: Database, settings: Settings, fake_crm: FakeCrm
     ) -> None:
         # An empty app database: the customer comes from the CRM and is kept locally.

@@ -36,44 +36,52 @@ def _entry(
 
 
 class TestEntry:
-    def test_run_every_topic_is_a_standard_question(
+    def test_every_topic_is_a_standard_question(
         self, greetings: Greetings, titles: dict[str, str]
     ) -> None:
         assert greetings.question_ids() <= set(titles)
 
-    def test_run_visitor_gets_the_default(self, greetings: Greetings, titles, names) -> None:
+    def test_visitor_gets_the_default(self, greetings: Greetings, titles, names) -> None:
         entry = personalise_entry(anonymous_profile(), greetings, titles, names)
         assert entry.segment == "default" and "小岚" in entry.greeting
         assert entry.topics[0] == {"title": "怎么查询维修进度", "payload": "怎么查询维修进度"}
 
-    def test_run_gaming_laptop_owner(self, sample, greetings, titles, names) -> None:
+    def test_gaming_laptop_owner_is_greeted_with_the_device_and_its_topic(
+        self, sample, greetings, titles, names
+    ) -> None:
         entry = _entry("XL10000001", sample, greetings, titles, names)
         assert entry.segment == "raptor_owner"
         assert entry.greeting.startswith("王先生您好")
         assert "逐影 Raptor R9（RG9-2025）" in entry.greeting
         assert entry.topics[0]["title"] == "玩游戏掉帧卡顿怎么办"
 
-    def test_run_out_of_warranty_owner(self, sample, greetings, titles, names) -> None:
+    def test_out_of_warranty_owner(self, sample, greetings, titles, names) -> None:
         entry = _entry("XL10000004", sample, greetings, titles, names)
         assert entry.segment == "out_of_warranty"
         assert "Air 13（XA13-2024）已经过了保修期" in entry.greeting
         assert "维修费用是怎么收取的" in [t["title"] for t in entry.topics]
 
-    def test_run_enterprise_customer(self, sample, greetings, titles, names) -> None:
+    def test_enterprise_customer_is_greeted_with_the_company(
+        self, sample, greetings, titles, names
+    ) -> None:
         entry = _entry("XL10000003", sample, greetings, titles, names)
         assert entry.segment == "enterprise"
         assert "上海启明软件有限公司" in entry.greeting
         assert entry.topics[0]["title"] == "企业客户怎么批量报修"
 
-    def test_run_black_diamond_member(self, sample, greetings, titles, names) -> None:
+    def test_black_diamond_member_gets_the_full_topic_list(
+        self, sample, greetings, titles, names
+    ) -> None:
         entry = _entry("XL10000002", sample, greetings, titles, names)
         assert entry.segment == "black_diamond" and "黑钻会员" in entry.greeting
         assert len(entry.topics) == greetings.max_topics
 
-    def test_run_member_without_devices(self, sample, greetings, titles, names) -> None:
+    def test_member_without_devices_gets_the_member_greeting(
+        self, sample, greetings, titles, names
+    ) -> None:
         entry = _entry("XL10000006", sample, greetings, titles, names)
         assert entry.segment == "member" and entry.greeting.startswith("周女士您好")
 
-    def test_run_retired_questions_are_skipped(self, greetings: Greetings) -> None:
+    def test_retired_questions_are_skipped(self, greetings: Greetings) -> None:
         entry = personalise_entry(anonymous_profile(), greetings, {"power-001": "开不了机"})
         assert [t["title"] for t in entry.topics] == ["开不了机"]

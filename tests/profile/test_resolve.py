@@ -18,13 +18,11 @@ def _service(db: Database, settings: Settings) -> ProfileService:
 
 
 class TestResolve:
-    def test_run_visitor_without_token_is_anonymous(
-        self, seeded: Database, settings: Settings
-    ) -> None:
+    def test_visitor_without_token_is_anonymous(self, seeded: Database, settings: Settings) -> None:
         profile = _service(seeded, settings).resolve_customer("web", "v-1", {})
         assert not profile.identified and profile.tags == []
 
-    def test_run_token_identifies_and_binds(self, seeded: Database, settings: Settings) -> None:
+    def test_token_identifies_and_binds(self, seeded: Database, settings: Settings) -> None:
         service = _service(seeded, settings)
         token = issue_customer_token("XL10000001", SECRET)
         first = service.resolve_customer("web", "v-2", {"customer_token": token})
@@ -33,23 +31,21 @@ class TestResolve:
         later = service.resolve_customer("web", "v-2", {})  # the page no longer sends it
         assert later.identified_by == "binding" and later.member_id == "XL10000001"
 
-    def test_run_forged_token_stays_anonymous(self, seeded: Database, settings: Settings) -> None:
+    def test_forged_token_stays_anonymous(self, seeded: Database, settings: Settings) -> None:
         token = issue_customer_token("XL10000002", "a-forger-secret-0123456789abcdefghij")
         profile = _service(seeded, settings).resolve_customer(
             "web", "v-3", {"customer_token": token}
         )
         assert not profile.identified
 
-    def test_run_token_of_unknown_member_is_ignored(
-        self, seeded: Database, settings: Settings
-    ) -> None:
+    def test_token_of_unknown_member_is_ignored(self, seeded: Database, settings: Settings) -> None:
         token = issue_customer_token("XL99999999", SECRET)
         profile = _service(seeded, settings).resolve_customer(
             "web", "v-4", {"customer_token": token}
         )
         assert not profile.identified
 
-    def test_run_history_follows_the_customer(self, seeded: Database, settings: Settings) -> None:
+    def test_history_follows_the_customer(self, seeded: Database, settings: Settings) -> None:
         # The visitor chats anonymously first; the conversation moves to the customer.
         with seeded.session() as s:
             conv = repo.open_conversation(s, "web", "v-5")
@@ -64,7 +60,7 @@ class TestResolve:
             moved = s.get(Conversation, conv.id)
             assert moved is not None and moved.customer_id == profile.customer_id
 
-    def test_run_contacts_seen_by_the_app_count(self, seeded: Database, settings: Settings) -> None:
+    def test_contacts_seen_by_the_app_count(self, seeded: Database, settings: Settings) -> None:
         service = _service(seeded, settings)
         token = issue_customer_token("XL10000006", SECRET)
         profile = service.resolve_customer("web", "v-6", {"customer_token": token})
@@ -83,9 +79,7 @@ class TestResolve:
         again = service.resolve_customer("web", "v-6", {})
         assert again.behaviour.contacts_7d == 3
 
-    def test_run_lookup_by_member_id_phone_and_id(
-        self, seeded: Database, settings: Settings
-    ) -> None:
+    def test_lookup_by_member_id_phone_and_id(self, seeded: Database, settings: Settings) -> None:
         service = _service(seeded, settings)
         by_member = service.lookup("XL10000003")
         assert by_member is not None and "enterprise" in by_member.tags
@@ -95,7 +89,7 @@ class TestResolve:
         assert by_id is not None and by_id.member_id == "XL10000003"
         assert service.lookup("XL00000000") is None
 
-    def test_run_warm_up_seeds_the_sample(self, db: Database, settings: Settings) -> None:
+    def test_warm_up_seeds_the_sample(self, db: Database, settings: Settings) -> None:
         service = _service(db, settings)
         service.warm_up()
         assert service.lookup("XL10000001") is not None

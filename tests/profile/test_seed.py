@@ -17,7 +17,7 @@ from tests.profile.conftest import ROOT, SAMPLE, TODAY
 
 
 class TestSampleFile:
-    def test_run_at_least_200_distinct_customers(self, sample: dict[str, CustomerRecord]) -> None:
+    def test_at_least_200_distinct_customers(self, sample: dict[str, CustomerRecord]) -> None:
         records = list(sample.values())
         assert len(records) >= 200
         assert len({r.phone for r in records}) == len(records)
@@ -28,7 +28,7 @@ class TestSampleFile:
             len(r.orders) for r in records
         )
 
-    def test_run_models_come_from_the_catalogue(self, sample: dict[str, CustomerRecord]) -> None:
+    def test_models_come_from_the_catalogue(self, sample: dict[str, CustomerRecord]) -> None:
         catalog = yaml.safe_load((ROOT / "knowledge" / "catalog.yml").read_text(encoding="utf-8"))
         models = models_by_line(catalog)
         for r in sample.values():
@@ -36,17 +36,19 @@ class TestSampleFile:
                 assert d.model in models[d.line], (r.member_id, d.model)
                 assert d.purchased_on <= AS_OF < d.warranty_until + timedelta(days=5000)
 
-    def test_run_levels_are_spread(self, sample: dict[str, CustomerRecord]) -> None:
+    def test_member_levels_and_enterprises_are_spread(
+        self, sample: dict[str, CustomerRecord]
+    ) -> None:
         levels = Counter(r.member_level for r in sample.values())
         assert set(levels) == {"normal", "silver", "gold", "black"}
         assert sum(1 for r in sample.values() if r.enterprise) >= 5
 
-    def test_run_file_is_what_the_generator_writes(self) -> None:
+    def test_file_is_what_the_generator_writes(self) -> None:
         on_disk = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
         fresh = yaml.safe_load(yaml.safe_dump(generate(len(on_disk["customers"]))))
         assert on_disk == fresh
 
-    def test_run_dates_move_to_today(self) -> None:
+    def test_dates_move_to_today(self) -> None:
         later = load_sample(SAMPLE, TODAY + timedelta(days=30))
         now = load_sample(SAMPLE)
         assert later[0].devices[0].purchased_on == now[0].devices[0].purchased_on + timedelta(
@@ -65,7 +67,7 @@ def _counts(db: Database) -> tuple[int, int, int]:
 
 
 class TestSeed:
-    def test_run_twice_changes_nothing(self, db: Database) -> None:
+    def test_seeding_twice_changes_nothing(self, db: Database) -> None:
         first = seed_customers(db, SAMPLE, TODAY)
         counts = _counts(db)
         second = seed_customers(db, SAMPLE, TODAY)
@@ -74,7 +76,7 @@ class TestSeed:
         assert second.unchanged == first.inserted
         assert _counts(db) == counts
 
-    def test_run_a_later_day_moves_dates_without_duplicates(self, db: Database) -> None:
+    def test_a_later_day_moves_dates_without_duplicates(self, db: Database) -> None:
         seed_customers(db, SAMPLE, TODAY)
         counts = _counts(db)
         result = seed_customers(db, SAMPLE, TODAY + timedelta(days=1))

@@ -13,24 +13,24 @@ from tests.profile.conftest import SECRET
 
 
 class TestVerify:
-    def test_run_good_token(self) -> None:
+    def test_signed_token_names_the_member(self) -> None:
         token = issue_customer_token("XL10000001", SECRET)
         assert verify_customer_token(token, SECRET) == "XL10000001"
 
-    def test_run_unsigned_token_is_ignored(self) -> None:
+    def test_unsigned_token_is_ignored(self) -> None:
         token = jwt.encode({"sub": "XL10000001", "exp": int(time.time()) + 60}, None, "none")
         assert verify_customer_token(token, SECRET) is None
 
-    def test_run_expired_token_is_ignored(self) -> None:
+    def test_expired_token_is_ignored(self) -> None:
         past = int(time.time()) - 3600
         token = jwt.encode({"sub": "XL10000001", "exp": past}, SECRET, "HS256")
         assert verify_customer_token(token, SECRET) is None
 
-    def test_run_forged_token_is_ignored(self) -> None:
+    def test_forged_token_is_ignored(self) -> None:
         token = issue_customer_token("XL10000001", "someone-elses-secret-0123456789abcdef")
         assert verify_customer_token(token, SECRET) is None
 
-    def test_run_tampered_claims_are_ignored(self) -> None:
+    def test_tampered_claims_are_ignored(self) -> None:
         header, _, signature = issue_customer_token("XL10000001", SECRET).split(".")
         other = jwt.encode({"sub": "XL10000002", "exp": int(time.time()) + 60}, SECRET, "HS256")
         forged = ".".join([header, other.split(".")[1], signature])
@@ -45,24 +45,24 @@ class TestVerify:
             {"sub": "  ", "exp": 4102444800},
         ],
     )
-    def test_run_bad_claims_are_ignored(self, claims: dict[str, object]) -> None:
+    def test_bad_claims_are_ignored(self, claims: dict[str, object]) -> None:
         token = jwt.encode(claims, SECRET, "HS256")
         assert verify_customer_token(token, SECRET) is None
 
     @pytest.mark.parametrize("value", [None, 42, "", "not.a.jwt", {"sub": "XL10000001"}])
-    def test_run_garbage_is_ignored(self, value: object) -> None:
+    def test_garbage_is_ignored(self, value: object) -> None:
         assert verify_customer_token(value, SECRET) is None
 
-    def test_run_no_secret_no_identity(self) -> None:
+    def test_no_secret_no_identity(self) -> None:
         token = issue_customer_token("XL10000001", SECRET)
         assert verify_customer_token(token, None) is None
 
 
 class TestSecret:
-    def test_run_placeholder_is_refused_in_production(self) -> None:
+    def test_placeholder_is_refused_in_production(self) -> None:
         prod = Settings(profile="production", auth=AuthSettings(secret="a-real-staff-secret-value"))
         assert token_secret(prod) is None
         assert token_secret(Settings()) == Settings().auth.customer_token_secret
 
-    def test_run_empty_turns_tokens_off(self) -> None:
+    def test_empty_turns_tokens_off(self) -> None:
         assert token_secret(Settings(auth=AuthSettings(customer_token_secret=""))) is None

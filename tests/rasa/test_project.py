@@ -22,14 +22,14 @@ def rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_rasa_data_validate_passes() -> None:
+def test_rasa_data_validate_passes() -> None:
     result = rasa(
         "data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml"
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def test_run_test_stories_have_no_prediction_errors(rasa_model: Path, tmp_path: Path) -> None:
+def test_rasa_test_stories_have_no_prediction_errors(rasa_model: Path, tmp_path: Path) -> None:
     result = rasa(
         "test", "core",
         "--stories", "tests/test_stories.yml",
@@ -40,7 +40,7 @@ def test_run_test_stories_have_no_prediction_errors(rasa_model: Path, tmp_path: 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def test_run_every_intent_has_enough_examples() -> None:
+def test_every_intent_has_enough_examples() -> None:
     domain_intents: set[str] = set()
     for f in (ROOT / "domain").glob("*.yml"):
         domain_intents |= {

@@ -10,7 +10,7 @@ from bot.storage.db import migrate
 from bot.storage.models import Base
 
 
-def test_run_migrated_schema_matches_every_model(db_url: str) -> None:
+def test_migrated_schema_matches_every_model(db_url: str) -> None:
     migrate(db_url)
     engine = create_engine(db_url)
     try:

@@ -18,7 +18,7 @@ def db(db_url: str) -> Database:
 
 
 class TestMigrations:
-    def test_run_creates_all_tables(self, db: Database) -> None:
+    def test_migration_creates_all_tables(self, db: Database) -> None:
         tables = set(inspect(db.engine).get_table_names())
         assert {
             "customers",
@@ -29,15 +29,13 @@ class TestMigrations:
         } <= tables
         assert "alembic_version" in tables
 
-    def test_run_twice_is_a_no_op(self, db: Database, db_url: str) -> None:
+    def test_migrating_twice_is_a_no_op(self, db: Database, db_url: str) -> None:
         migrate(db_url)
         assert "messages" in inspect(db.engine).get_table_names()
 
 
 class TestConversations:
-    def test_run_first_contact_creates_customer_identity_and_conversation(
-        self, db: Database
-    ) -> None:
+    def test_first_contact_creates_customer_identity_and_conversation(self, db: Database) -> None:
         with db.session() as s:
             conv = repo.open_conversation(s, "web", "visitor-1")
             conv_id, customer_id = conv.id, conv.customer_id
@@ -47,9 +45,7 @@ class TestConversations:
             ident = s.scalar(select(ChannelIdentity).where(ChannelIdentity.sender == "visitor-1"))
             assert ident is not None and ident.customer_id == customer_id
 
-    def test_run_closed_conversation_starts_a_new_one_for_the_same_customer(
-        self, db: Database
-    ) -> None:
+    def test_closed_conversation_starts_a_new_one_for_the_same_customer(self, db: Database) -> None:
         with db.session() as s:
             first = repo.open_conversation(s, "web", "visitor-2")
             first.status = "closed"
@@ -59,7 +55,7 @@ class TestConversations:
             assert second.id != first_id
             assert second.customer_id == customer_id
 
-    def test_run_same_sender_on_two_channels_is_two_identities(self, db: Database) -> None:
+    def test_same_sender_on_two_channels_is_two_identities(self, db: Database) -> None:
         with db.session() as s:
             a = repo.open_conversation(s, "web", "same-id")
             b = repo.open_conversation(s, "wechat", "same-id")
@@ -67,7 +63,7 @@ class TestConversations:
 
 
 class TestMessages:
-    def test_run_messages_keep_order_text_and_payload(self, db: Database) -> None:
+    def test_messages_keep_order_text_and_payload(self, db: Database) -> None:
         with db.session() as s:
             conv = repo.open_conversation(s, "web", "visitor-3")
             inbound = repo.add_message(s, conv, direction="in", role="user", text="电脑开不了机")
@@ -86,7 +82,7 @@ class TestMessages:
             assert msgs[1].payload["buttons"][0]["title"] == "好的"
             assert [m.id for m in repo.replies_to(s, conv_id, msgs[0].id)] == [msgs[1].id]
 
-    def test_run_client_id_is_unique_per_conversation(self, db: Database) -> None:
+    def test_client_id_is_unique_per_conversation(self, db: Database) -> None:
         from sqlalchemy.exc import IntegrityError
 
         with db.session() as s:
@@ -98,7 +94,7 @@ class TestMessages:
             conv = repo.open_conversation(s, "web", "visitor-4")
             repo.add_message(s, conv, direction="in", role="user", text="b", client_id="c1")
 
-    def test_run_failed_transaction_stores_nothing(self, db: Database) -> None:
+    def test_failed_transaction_stores_nothing(self, db: Database) -> None:
         with pytest.raises(RuntimeError), db.session() as s:
             conv = repo.open_conversation(s, "web", "visitor-5")
             repo.add_message(s, conv, direction="in", role="user", text="半途")
@@ -107,7 +103,7 @@ class TestMessages:
             assert s.scalar(select(func.count()).select_from(Message)) == 0
             assert s.scalar(select(func.count()).select_from(Conversation)) == 0
 
-    def test_run_unicode_and_long_text_round_trip(self, db: Database) -> None:
+    def test_unicode_and_long_text_round_trip(self, db: Database) -> None:
         text = "星岚 RG7-2025 玩游戏掉帧😭" * 100
         with db.session() as s:
             conv = repo.open_conversation(s, "web", "visitor-6")

@@ -24,7 +24,7 @@ def people() -> dict[str, CustomerProfile]:
 
 
 class TestAssess:
-    def test_run_same_words_two_customers(
+    def test_same_words_from_two_customers_get_different_tiers(
         self, assessor: TierAssessor, people: dict[str, CustomerProfile]
     ) -> None:
         text = "想换台新电脑 打游戏用 有什么推荐"
@@ -35,7 +35,7 @@ class TestAssess:
         assert (gold.decision.tier, gold.decision.route) == (4, "queue:sales")
         assert gold.decision.reason == "金卡会员 + 购买意向 -> 第4级，转选购顾问"
 
-    def test_run_model_in_the_message_sets_the_device(
+    def test_model_in_the_message_sets_the_device(
         self, assessor: TierAssessor, people: dict[str, CustomerProfile]
     ) -> None:
         # 王建国's Buds 3 are out of warranty, his R9 is not: the model named decides.
@@ -44,13 +44,13 @@ class TestAssess:
         assert "in_warranty" in a.inputs.tags and a.inputs.entities == ["MODEL"]
         assert a.match is not None and a.decision.tier in (1, 2)  # a fault, not a sale
 
-    def test_run_risk_words_go_to_tier5(self, assessor: TierAssessor) -> None:
+    def test_risk_words_go_to_tier5(self, assessor: TierAssessor) -> None:
         a = assessor.assess("再不给我修好我就去315曝光你们", anonymous_profile())
         assert a.decision.tier == 5 and a.decision.alert
         assert a.decision.route == "queue:complaint,senior"
         assert "315" in a.decision.reason
 
-    def test_run_given_emotion_and_entities_are_used(
+    def test_given_emotion_and_entities_are_used(
         self, assessor: TierAssessor, people: dict[str, CustomerProfile]
     ) -> None:
         # The gateway scored the message already: its findings win over scoring again.
@@ -59,7 +59,7 @@ class TestAssess:
         assert a.emotion is given and a.entities == [] and a.inputs.model is None
         assert a.decision.rule == "risk_words"
 
-    def test_run_given_emotion_is_scored_again_when_the_words_repeat(
+    def test_given_emotion_is_scored_again_when_the_words_repeat(
         self, assessor: TierAssessor
     ) -> None:
         text, state = "还是开不了机", ConversationState(previous_text="还是开不了机")
@@ -68,28 +68,28 @@ class TestAssess:
         assert a.emotion == assessor.emotion.score(text, text) != alone
         assert "repetition" in a.emotion.signals
 
-    def test_run_trough_over_a_conversation(self, assessor: TierAssessor) -> None:
+    def test_trough_over_a_conversation(self, assessor: TierAssessor) -> None:
         state = ConversationState(
             previous_text="试过了还是开不了机", emotion_history=[0.1, 0.5, 0.55]
         )
         a = assessor.assess("还是不行！！你们到底行不行", anonymous_profile(), state)
         assert a.trough is not None and a.decision.rule == "emotion_trough"
 
-    def test_run_second_miss_escalates(self, assessor: TierAssessor) -> None:
+    def test_second_miss_escalates(self, assessor: TierAssessor) -> None:
         first = assessor.assess("asdkjh qwe", anonymous_profile())
         assert first.decision.rule == "no_match" and first.inputs.failed_matches == 1
         state = ConversationState(failed_matches=1)
         second = assessor.assess("asdkjh qwe zzz", anonymous_profile(), state)
         assert second.decision.tier == 3 and second.decision.rule == "repeated_no_match"
 
-    def test_run_given_intent_is_used(self, assessor: TierAssessor) -> None:
+    def test_given_intent_is_used(self, assessor: TierAssessor) -> None:
         a = assessor.assess("你好", anonymous_profile(), intent=IntentGuess("complaint", "given"))
         assert a.decision.tier == 5 and a.to_dict()["intent"] == {
             "name": "complaint",
             "source": "given",
         }
 
-    def test_run_json_has_the_contract_keys(self, assessor: TierAssessor) -> None:
+    def test_json_has_the_contract_keys(self, assessor: TierAssessor) -> None:
         d = assessor.assess("发票怎么开", anonymous_profile()).to_dict()
         assert {"tier", "route", "reason"} <= set(d)
         assert isinstance(d["tier"], int) and isinstance(d["reason"], str)

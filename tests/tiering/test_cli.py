@@ -40,7 +40,7 @@ def _tier(*args: str) -> dict[str, Any]:
 
 @pytest.mark.usefixtures("cli_env")
 class TestTierCommand:
-    def test_run_json_for_two_customers(self) -> None:
+    def test_json_for_two_customers(self) -> None:
         visitor = _tier("--text", "我想买个游戏本")
         gold = _tier("--text", "我想买个游戏本", "--customer", "XL10000001")
         assert (visitor["tier"], visitor["route"]) == (1, "bot")
@@ -49,17 +49,17 @@ class TestTierCommand:
         assert gold["intent"] == {"name": "purchase_intent", "source": "keywords"}
         assert gold["customer"]["member_id"] == "XL10000001"
 
-    def test_run_by_phone_and_with_conversation_counters(self) -> None:
+    def test_by_phone_and_with_conversation_counters(self) -> None:
         d = _tier("--text", "asdkjh", "--customer", "13912345604", "--failed", "1")
         assert d["tier"] == 3 and d["rule"] == "repeated_no_match"
 
-    def test_run_human_readable(self) -> None:
+    def test_text_output_names_tier_reason_and_intent_source(self) -> None:
         result = CliRunner().invoke(app, ["tier", "--text", "我要去315曝光你们", "--no-rasa"])
         assert result.exit_code == 0, result.output
         assert "tier 5" in result.stdout and "风险词" in result.stdout
         assert "policy keywords" in result.stdout
 
-    def test_run_unknown_customer(self) -> None:
+    def test_unknown_customer_exits_with_a_usage_error(self) -> None:
         result = CliRunner().invoke(app, ["tier", "--text", "你好", "--customer", "XL00000000"])
         assert result.exit_code == 2
 

@@ -64,20 +64,24 @@ class TestKeywords:
             ("垃圾 我要人工", "complaint"),  # complaint is checked first
         ],
     )
-    def test_run_guess(self, keywords: KeywordIntents, text: str, intent: str) -> None:
+    def test_keywords_guess_the_intent(
+        self, keywords: KeywordIntents, text: str, intent: str
+    ) -> None:
         guess = keywords.guess(text)
         assert (guess.name, guess.source) == (intent, "keywords")
 
 
 class TestRasa:
-    def test_run_rasa_answers(self, fake_rasa: str, keywords: KeywordIntents) -> None:
+    def test_rasa_intent_is_used_when_reachable(
+        self, fake_rasa: str, keywords: KeywordIntents
+    ) -> None:
         rasa = RasaIntents(fake_rasa)
         guess = IntentGuesser(keywords, rasa).guess("你好")
         assert (guess.name, guess.source, guess.confidence) == ("request_human", "rasa", 0.97)
         assert rasa.reachable is True
         rasa.close()
 
-    def test_run_unreachable_falls_back(self, keywords: KeywordIntents) -> None:
+    def test_unreachable_rasa_falls_back_to_keywords(self, keywords: KeywordIntents) -> None:
         rasa = RasaIntents("http://127.0.0.1:9", timeout_s=1)
         guesser = IntentGuesser(keywords, rasa)
         assert guesser.guess("想买个平板").source == "keywords"

@@ -238,7 +238,7 @@ class TestTable:
     @pytest.mark.parametrize(
         ("case", "inputs", "tier", "route", "rule"), TABLE, ids=[t[0] for t in TABLE]
     )
-    def test_run_case(
+    def test_each_table_case_gets_its_tier_route_and_rule(
         self,
         engine: TierEngine,
         case: str,
@@ -250,20 +250,20 @@ class TestTable:
         d = decide(engine, **inputs)
         assert (d.tier, d.route, d.rule) == (tier, route, rule), d.reason
 
-    def test_run_every_rule_and_tier_is_covered(self, engine: TierEngine) -> None:
+    def test_every_rule_and_tier_is_covered(self, engine: TierEngine) -> None:
         assert {t[4] for t in TABLE} == {r.id for r in engine.policy.rules}
         assert {t[2] for t in TABLE} == {1, 2, 3, 4, 5}
 
 
 class TestReasons:
-    def test_run_same_words_different_customers(self, engine: TierEngine) -> None:
+    def test_same_words_different_customers(self, engine: TierEngine) -> None:
         visitor = decide(engine, **PRESALES, **BUY)
         gold = decide(engine, **PRESALES, **GOLD, **BUY)
         assert (visitor.tier, visitor.route) == (1, "bot") and visitor.offer_human
         assert gold.reason == "金卡会员 + 购买意向 -> 第4级，转选购顾问"
         assert visitor.reason == "访客 + 购买意向 -> 第1级，智能助手先推荐，可随时转选购顾问"
 
-    def test_run_reasons_name_the_facts(self, engine: TierEngine) -> None:
+    def test_reasons_name_the_facts(self, engine: TierEngine) -> None:
         risk = decide(engine, **SIMPLE, **NORMAL, risk_words=["315", "曝光"])
         assert (
             risk.reason == "普通会员提到「315、曝光」（风险词）-> 第5级，立即转投诉专员并提醒主管"
@@ -274,20 +274,20 @@ class TestReasons:
         trough = decide(engine, **BLACK, trough="sharp_drop", negative=0.7)
         assert trough.reason.startswith("黑钻会员情绪骤降（负面情绪 0.70）-> 第5级")
 
-    def test_run_tier1_request_gets_answer_and_offer(self, engine: TierEngine) -> None:
+    def test_tier1_request_gets_answer_and_offer(self, engine: TierEngine) -> None:
         d = decide(engine, **SIMPLE, **HUMAN)
         assert d.offer_human and d.kind == "bot"
         assert "先给出答案并提供转人工入口" in d.reason
 
 
 class TestPriority:
-    def test_run_high_value_and_urgency_move_up(self, engine: TierEngine) -> None:
+    def test_high_value_and_urgency_move_up(self, engine: TierEngine) -> None:
         plain = decide(engine, **COMPLEX)
         gold = decide(engine, **COMPLEX, **GOLD)
         urgent_gold = decide(engine, **COMPLEX, **GOLD, urgency=0.8)
         assert (plain.priority, gold.priority, urgent_gold.priority) == (2, 3, 4)
         assert decide(engine, **SIMPLE, risk_words=["律师"], urgency=0.9).priority == 5  # capped
 
-    def test_run_unknown_product_is_left_out_of_skills(self, engine: TierEngine) -> None:
+    def test_unknown_product_is_left_out_of_skills(self, engine: TierEngine) -> None:
         d = decide(engine, **NONE, failed_matches=3, product_line="toaster")
         assert d.route == "queue:aftersales"

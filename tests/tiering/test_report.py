@@ -13,7 +13,9 @@ from bot.tiering.report import GENERIC_QUESTIONS, customer_distribution, dev_dis
 
 
 class TestReport:
-    def test_run_dev_distribution(self, assessor: TierAssessor, tmp_path: Path) -> None:
+    def test_dev_queries_are_distributed_over_tiers(
+        self, assessor: TierAssessor, tmp_path: Path
+    ) -> None:
         queries = tmp_path / "q.jsonl"
         rows = [
             {"query": "发票怎么开", "gold_id": "invoice-001"},
@@ -26,7 +28,9 @@ class TestReport:
         assert r["tiers"][5] == 1 and r["out_of_scope_tiers"] == {5: 1}
         assert abs(sum(r["tier_share"].values()) - 1.0) < 0.01
 
-    def test_run_customer_distribution(self, assessor: TierAssessor, tmp_path: Path) -> None:
+    def test_sample_customers_are_distributed_over_questions(
+        self, assessor: TierAssessor, tmp_path: Path
+    ) -> None:
         sample = tmp_path / "sample.yml"
         sample.write_text(yaml.safe_dump(generate(len(GENERIC_QUESTIONS)), allow_unicode=True))
         r = customer_distribution(assessor, sample, AS_OF)

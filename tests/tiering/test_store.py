@@ -11,7 +11,9 @@ from bot.tiering.store import record_decision, tier_history
 
 
 class TestStore:
-    def test_run_record_and_history(self, db_url: str, engine: TierEngine) -> None:
+    def test_decisions_are_recorded_with_their_history(
+        self, db_url: str, engine: TierEngine
+    ) -> None:
         db = Database(db_url)
         first_in = TierInputs(text="发票怎么开", decision="none", failed_matches=1)
         second_in = TierInputs(text="到底怎么开发票", decision="none", failed_matches=2)
@@ -42,7 +44,9 @@ class TestStore:
         assert history[1]["route"] == "queue:aftersales"
         db.dispose()
 
-    def test_run_outside_a_conversation(self, db_url: str, engine: TierEngine) -> None:
+    def test_decision_outside_a_conversation_is_recorded(
+        self, db_url: str, engine: TierEngine
+    ) -> None:
         db = Database(db_url)
         inputs = TierInputs(text="你好")
         with db.session() as s:
