@@ -297,13 +297,21 @@ class Ticket(Base):
     channel: Mapped[str] = mapped_column(String(20))
     sender: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(40))  # e.g. undelivered_reply
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open|assigned|closed
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open assigned processing closed
     summary: Mapped[str] = mapped_column(Text)
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignee: Mapped[str | None] = mapped_column(String(64))
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
+    # As a work order (bot.quality.workorders): where it came from, who owns it, by when.
+    source: Mapped[str] = mapped_column(String(20), default="customer_request")
+    severity: Mapped[str] = mapped_column(String(12), default="normal")
+    owner_kind: Mapped[str | None] = mapped_column(String(8))  # rule | queue | hand
+    due_at: Mapped[datetime | None] = mapped_column()
+    reminded: Mapped[int] = mapped_column(default=0)  # 0, 50 or 100: the last reminder sent
+    escalated_at: Mapped[datetime | None] = mapped_column()
+    closing_cause: Mapped[str | None] = mapped_column(String(20))
 
 
 # -- Knowledge editor: drafts, published versions and the audit log -------------------------

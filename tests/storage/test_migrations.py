@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from bot.storage import supervision  # noqa: F401 - its tables belong to the schema
 from bot.storage.db import migrate
 from bot.storage.models import Base
 
