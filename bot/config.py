@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.analytics.settings import AnalyticsSettings
 from bot.editor.settings import EditorSettings
 from bot.matching.settings import MatchingSettings
 
@@ -140,6 +141,7 @@ class Settings(BaseSettings):
     crm: CrmSettings = CrmSettings()
     handoff: HandoffSettings = HandoffSettings()
     editor: EditorSettings = EditorSettings()
+    analytics: AnalyticsSettings = AnalyticsSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:
