@@ -1,0 +1,1 @@
+"""Quality rules over every message, the alerts they raise, and work orders (工单)."""
