@@ -27,6 +27,7 @@ from bot.storage.db import Database
 from bot.texts import Texts
 
 if TYPE_CHECKING:
+    from bot.analytics.service import Supervision
     from bot.editor.runtime import EditorRuntime
     from bot.handoff.service import HandoffService
     from bot.profile.binding import BindingService
@@ -117,6 +118,7 @@ class Services:
     binding: BindingService | None = None  # links a channel user to a customer by a code
     greetings: Greetings | None = None  # greeting and topics by customer (greetings.yml)
     handoff: HandoffService | None = None  # queues, engineers' consoles (bot.handoff)
+    supervision: Supervision | None = None  # figures, alerts, work orders (bot.analytics)
 
 
 _current: Services | None = None

@@ -18,7 +18,7 @@ from bot.analytics.summary import aggregates, figures
 from bot.storage.supervision import AnalyticsContact as C
 from bot.storage.supervision import AnalyticsStep as S
 
-BREAKDOWNS = {
+BREAKDOWNS: dict[str, Any] = {
     "channel": C.channel,
     "tier": func.coalesce(C.tier, 0),
     "queue": C.queue,
@@ -69,7 +69,7 @@ class Charts:
 
     def breakdown(self, name: str) -> list[dict[str, Any]]:
         """The figures per channel, tier (0 = none decided), queue, product line or category."""
-        key = BREAKDOWNS[name].label("key")
+        key: Any = BREAKDOWNS[name].label("key")
         q = select(key, *aggregates(self.conf.service_level_s)).where(*self.where)
         if name == "queue":
             q = q.where(C.queue.is_not(None))

@@ -157,7 +157,8 @@ def build(
 
 def _tier(f: dict[str, Any], kefu: dict[str, Any]) -> None:
     decided = kefu.get("tier_decision") or {}
-    route = kefu.get("route") if isinstance(kefu.get("route"), dict) else {}
+    route = kefu.get("route")
+    route = route if isinstance(route, dict) else {}
     for tier in (decided.get("tier"), route.get("tier")):
         if isinstance(tier, int):
             f["tier"] = max(f["tier"] or 0, tier)
@@ -216,11 +217,7 @@ def _handoff(
         if h.ended_at is not None:
             f["handle_s"] = (aware(h.ended_at) - accepted).total_seconds()
         first = next(
-            (
-                m
-                for m in contact.messages
-                if m.role == "agent" and aware(m.created_at) >= accepted
-            ),
+            (m for m in contact.messages if m.role == "agent" and aware(m.created_at) >= accepted),
             None,
         )
         if first is not None:
@@ -244,7 +241,6 @@ def outcome(f: dict[str, Any], recontact_at: datetime | None) -> dict[str, Any]:
         "recontact_at": recontact_at,
         "self_service": bool(f["bot_answered"] and not f["transferred"] and recontact_at is None),
         "fcr": bool(
-            recontact_at is None
-            and (resolved_by_people if f["transferred"] else f["bot_answered"])
+            recontact_at is None and (resolved_by_people if f["transferred"] else f["bot_answered"])
         ),
     }

@@ -43,7 +43,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("first_response_s", "首响秒数"),
     ("handle_s", "处理秒数"),
     ("rating", "评分"),
-    ("negative_max", "最低情绪"),
+    ("negative_max", "负面情绪峰值"),
     ("recontact_at", "72小时内再次联系"),
     ("complaint", "投诉"),
 ]
@@ -75,7 +75,11 @@ def page(
     """One page of the drill-down, newest first, with the total."""
     conds = conditions(s, f, d, conf, tz)
     rows = s.scalars(
-        select(C).where(*conds).order_by(C.started_at.desc(), C.id.desc()).offset(offset).limit(limit)
+        select(C)
+        .where(*conds)
+        .order_by(C.started_at.desc(), C.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
     total = int(s.scalar(select(func.count(C.id)).where(*conds)) or 0)
     return {"total": total, "offset": offset, "items": [row_of(c) for c in rows]}

@@ -44,7 +44,7 @@ def hotspots(s: Session, f: Filters, tz: ZoneInfo, limit: int = 20) -> list[dict
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in now_rows:
         groups[subject_of(row[2], row[3])].append(row)
-    out = []
+    out: list[dict[str, Any]] = []
     for name, rows in groups.items():
         days = Counter(aware(r[5]).astimezone(tz).date().isoformat() for r in rows)
         rows.sort(key=lambda r: aware(r[5]), reverse=True)

@@ -86,9 +86,7 @@ class Rollup:
             s.merge(state)
         return len(ids)
 
-    def _rebuild(
-        self, s: Session, ids: list[int], info: QuestionInfo
-    ) -> tuple[set[int], datetime]:
+    def _rebuild(self, s: Session, ids: list[int], info: QuestionInfo) -> tuple[set[int], datetime]:
         """Rebuild the last contact onward of each conversation; returns the customers and
         the earliest contact start touched."""
         last = dict(
@@ -99,9 +97,12 @@ class Rollup:
             ).all()
         )
         redo = s.execute(
-            select(AnalyticsContact.id, AnalyticsContact.conversation_id,
-                   AnalyticsContact.seq, AnalyticsContact.first_message_id)
-            .where(AnalyticsContact.conversation_id.in_(ids))
+            select(
+                AnalyticsContact.id,
+                AnalyticsContact.conversation_id,
+                AnalyticsContact.seq,
+                AnalyticsContact.first_message_id,
+            ).where(AnalyticsContact.conversation_id.in_(ids))
         ).all()
         stale = [r for r in redo if last.get(r[1]) == r[2]]
         from_msg = {r[1]: r[3] for r in stale}
@@ -184,8 +185,13 @@ class Rollup:
             line, category = c.facts.get("product_line"), c.facts.get("category")
             for t in c.turns:
                 turns.append(
-                    {**t.__dict__, "contact_id": cid, "channel": conv.channel,
-                     "product_line": line, "category": category}
+                    {
+                        **t.__dict__,
+                        "contact_id": cid,
+                        "channel": conv.channel,
+                        "product_line": line,
+                        "category": category,
+                    }
                 )
             steps += [{**st.__dict__, "contact_id": cid} for st in c.steps]
         if turns:
@@ -210,9 +216,9 @@ class Rollup:
         )
         for a, b in zip(rows, [*rows[1:], None], strict=True):
             nxt = None
-            if b is not None and b.customer_id == a.customer_id:
-                if aware(b.started_at) <= aware(a.ended_at) + window:
-                    nxt = aware(b.started_at)
+            same = b is not None and b.customer_id == a.customer_id
+            if same and aware(b.started_at) <= aware(a.ended_at) + window:  # type: ignore[union-attr]
+                nxt = aware(b.started_at)  # type: ignore[union-attr]
             facts = {
                 "bot_answered": a.bot_answered,
                 "transferred": a.transferred,

@@ -13,17 +13,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.analytics import spikes
+from sqlalchemy import select
+
+from bot.analytics import drill, spikes
+from bot.analytics.contacts import kefu_of
 from bot.analytics.jobs import DbLease, Frames, Job, Leader, Periodic, Publish
 from bot.analytics.rollup import Rollup, question_info
 from bot.config import Settings
+from bot.handoff.views import iso
 from bot.quality import scanner, workorders
 from bot.quality.rules import RuleStore
 from bot.storage.db import Database
+from bot.storage.models import Message, Ticket
+from bot.storage.supervision import Alert, AnalyticsContact
 
 CHANNEL_NAMES = {"web": "网页", "wechat": "微信"}
-SPIKE_EVERY_S = 300.0
-REMIND_EVERY_S = 30.0
 
 
 class Supervision:
@@ -92,31 +96,116 @@ class Supervision:
         when = now or self.now()
         with self.db.session() as s:
             found = spikes.detect(s, when, self.conf)
-            interval = timedelta(seconds=SPIKE_EVERY_S)
+            interval = timedelta(seconds=self.conf.spike_interval_s)
             raised = spikes.raise_alerts(s, found, when, self.label, interval)
             views = [scanner.alert_view(a) for a in raised]
         return [{"type": "alert", "alert": v} for v in views]
 
     def jobs(self) -> list[Job]:
         """The periodic jobs and their intervals."""
-        every = self.conf.rollup_interval_s
+        c = self.conf
         return [
-            Job("rollup", every, self.roll_up),
-            Job("quality", every, self.scan),
-            Job("reminders", REMIND_EVERY_S, self.remind),
-            Job("spikes", SPIKE_EVERY_S, lambda: (self.roll_up(), self.detect_spikes())[1]),
+            Job("rollup", c.rollup_interval_s, self.roll_up),
+            Job("quality", c.scan_interval_s, self.scan),
+            Job("reminders", c.scan_interval_s, self.remind),
+            Job("spikes", c.spike_interval_s, self.detect_spikes),
         ]
 
     async def start(self, publish: Publish | None = None) -> None:
         """Start the periodic jobs (none when `rollup_interval_s` is 0)."""
         if self.conf.rollup_interval_s > 0:
-            self.periodic = Periodic(self.leader, self.jobs(), publish)
+            tick = min(self.conf.scan_interval_s, self.conf.rollup_interval_s, 5.0)
+            self.periodic = Periodic(self.leader, self.jobs(), publish, tick_s=tick)
             await self.periodic.start()
 
     async def stop(self) -> None:
         """Stop the periodic jobs."""
         if self.periodic is not None:
             await self.periodic.stop()
+
+    # -- work orders and contacts ------------------------------------------------------------
+
+    def create_order(self, data: dict[str, Any], by: str) -> dict[str, Any]:
+        """Open a work order by hand (`NewOrder` of the API)."""
+        now = self.now()
+        book = self.rules.book()
+        severity = str(data.get("severity") or "normal")
+        if severity not in book.severities:
+            raise workorders.WorkOrderError(422, "bad_severity", f"没有级别 {severity}")
+        minutes = data.get("due_minutes")
+        due = now + (timedelta(minutes=float(minutes)) if minutes else book.due_in(severity))
+        with self.db.session() as s:
+            t = workorders.create(
+                s,
+                source=str(data.get("source") or "customer_request"),
+                severity=severity,
+                summary=str(data["summary"]),
+                due_at=due,
+                owner=data.get("owner") or None,
+                owner_kind="hand",
+                context={"opened_by": by},
+                now=now,
+            )
+            return workorders.view(t, workorders.notes_of(s, t.id))
+
+    def order_from_alert(self, alert_id: int, by: str) -> dict[str, Any]:
+        """A work order for an alert that has none yet."""
+        now = self.now()
+        with self.db.session() as s:
+            a = s.get(Alert, alert_id)
+            if a is None:
+                raise workorders.WorkOrderError(404, "no_alert", f"没有告警 {alert_id}")
+            if a.ticket_id:
+                return workorders.view(s.get(Ticket, a.ticket_id))  # type: ignore[arg-type]
+            t = workorders.create(
+                s,
+                source="spike" if a.kind == "spike" else "alert",
+                severity=a.severity,
+                summary=a.title,
+                due_at=now + self.rules.book().due_in(a.severity),
+                owner=by,
+                owner_kind="hand",
+                conversation_id=a.conversation_id,
+                context={"alert_id": a.id, "rule": a.rule_id},
+                now=now,
+            )
+            a.ticket_id = t.id
+            return workorders.view(t)
+
+    def act(self, order_id: int, action: str, by: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A state change of a work order."""
+        with self.db.session() as s:
+            t = workorders.act(s, order_id, action, by, self.now(), **body)
+            return workorders.view(t, workorders.notes_of(s, t.id))
+
+    def contact(self, contact_id: int) -> dict[str, Any] | None:
+        """One contact's facts and its messages."""
+        with self.db.session() as s:
+            c = s.get(AnalyticsContact, contact_id)
+            if c is None:
+                return None
+            rows = s.scalars(
+                select(Message)
+                .where(
+                    Message.conversation_id == c.conversation_id,
+                    Message.id >= c.first_message_id,
+                    Message.id <= c.last_message_id,
+                )
+                .order_by(Message.id)
+            )
+            return {
+                **drill.row_of(c),
+                "messages": [
+                    {
+                        "id": m.id,
+                        "role": m.role,
+                        "text": m.text,
+                        "at": iso(m.created_at),
+                        "decision": kefu_of(m).get("decision"),
+                    }
+                    for m in rows
+                ],
+            }
 
     # -- labels ------------------------------------------------------------------------------
 

@@ -21,6 +21,13 @@ class AnalyticsSettings(BaseModel):
     rollup_interval_s: float = Field(
         default=20.0, ge=0, description="How often the periodic jobs run (0 = never)."
     )
+    scan_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often new messages are checked against the rules "
+        "and work-order deadlines looked at.",
+    )
+    spike_interval_s: float = Field(default=300.0, gt=0, description="How often spikes are sought.")
     spike_weeks: int = Field(default=4, ge=1, description="Previous weeks the hour is held to.")
     spike_min_count: int = Field(default=8, ge=1, description="Fewer in an hour is no spike.")
     spike_p_value: float = Field(

@@ -78,8 +78,11 @@ def tail(x: int, mean: float, var: float) -> float:
     if var > mean * 1.05:
         r, q = mean * mean / (var - mean), mean / var
         logpmf = lambda k: (  # noqa: E731
-            math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1)
-            + r * math.log(q) + k * math.log1p(-q)
+            math.lgamma(k + r)
+            - math.lgamma(r)
+            - math.lgamma(k + 1)
+            + r * math.log(q)
+            + k * math.log1p(-q)
         )
     else:
         logpmf = lambda k: k * math.log(mean) - mean - math.lgamma(k + 1)  # noqa: E731

@@ -6,13 +6,26 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bot import __version__
+from bot.analytics.service import Supervision
 from bot.api.errors import install_error_handlers
-from bot.api.routes import actions, agent, chat, editor, health, pages, staff, wechat
+from bot.api.routes import (
+    actions,
+    agent,
+    chat,
+    editor,
+    health,
+    pages,
+    staff,
+    supervisor,
+    wechat,
+)
 from bot.api.routes.chat import STATIC
 from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
@@ -58,7 +71,15 @@ def build_services(settings: Settings) -> Services:
         assessor=assessor,
         binding=BindingService(db, profiles.crm, valid_minutes=settings.crm.binding_code_minutes),
         greetings=Greetings.load(settings.knowledge_dir),
+        supervision=Supervision(db, settings, knowledge),
     )
+
+
+async def to_consoles(services: Services, frames: list[dict[str, Any]]) -> None:
+    """Alerts, work orders and reminders to the engineers' and supervisors' consoles."""
+    if services.handoff is not None:
+        for frame in frames:
+            await services.handoff.bus.publish("console", frame)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,10 +91,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = await asyncio.to_thread(build_services, settings)
         actions.executor()
         install(services)
+        if services.supervision is not None:
+            await services.supervision.start(partial(to_consoles, services))
         log.info("kefu app ready on %s", settings.base_url)
         try:
             yield
         finally:
+            if services.supervision is not None:
+                await services.supervision.stop()
             install(None)
             if services.editor is not None:
                 services.editor.close()
@@ -90,6 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Knowledge imports (zip, xlsx) may exceed the general body limit.
     app.add_middleware(editor.UploadLimit, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (health, chat, staff, actions, pages, wechat, agent, editor):
+    for module in (health, chat, staff, actions, pages, wechat, agent, editor, supervisor):
         app.include_router(module.router)
     return app

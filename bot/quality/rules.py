@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 FILE = "quality_rules.yml"
+EMPTY = "severities: {}\nrules: []\n"
 
 
 class RulesError(ValueError):
@@ -141,7 +142,9 @@ class RuleStore:
         mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
         with self._lock:
             if self._book is None or mtime != self._mtime:
-                text = self.path.read_text(encoding="utf-8") if mtime else "severities: {}\nrules: []"
+                text = (
+                    self.path.read_text(encoding="utf-8") if mtime else "severities: {}\nrules: []"
+                )
                 self._book, self._mtime = parse(text), mtime
             return self._book
 

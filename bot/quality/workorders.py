@@ -137,9 +137,7 @@ def notes_of(s: Session, ticket_id: int) -> list[WorkOrderNote]:
     return list(s.scalars(q.order_by(WorkOrderNote.id)))
 
 
-def act(
-    s: Session, ticket_id: int, action: str, by: str, now: datetime, **kw: Any
-) -> Ticket:
+def act(s: Session, ticket_id: int, action: str, by: str, now: datetime, **kw: Any) -> Ticket:
     """Apply one state change: assign (owner), start, note (text), close (cause, text), reopen."""
     t = s.get(Ticket, ticket_id)
     if t is None:

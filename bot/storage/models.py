@@ -297,7 +297,8 @@ class Ticket(Base):
     channel: Mapped[str] = mapped_column(String(20))
     sender: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(40))  # e.g. undelivered_reply
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open assigned processing closed
+    # open | assigned | processing | closed
+    status: Mapped[str] = mapped_column(String(12), default="open")
     summary: Mapped[str] = mapped_column(Text)
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignee: Mapped[str | None] = mapped_column(String(64))

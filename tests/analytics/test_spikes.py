@@ -22,10 +22,16 @@ def _ask(w: Writer, n: int, at: datetime, question: str, channel: str = "web") -
         sender = f"{question}-{at.timestamp():.0f}-{i}"
         customer = w.customer((channel, sender))
         when = at + timedelta(minutes=(i * 53) % 55)
-        w.conversation(customer, channel, sender, when, [
-            (0, "user", "电池充不进电怎么办" if question == "q-battery" else "其他问题", None),
-            (1, "bot", "……", reply("answer", question)),
-        ])
+        w.conversation(
+            customer,
+            channel,
+            sender,
+            when,
+            [
+                (0, "user", "电池充不进电怎么办" if question == "q-battery" else "其他问题", None),
+                (1, "bot", "……", reply("answer", question)),
+            ],
+        )
 
 
 def _history(db: Database, injected: int) -> None:

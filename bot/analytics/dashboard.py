@@ -1,0 +1,58 @@
+"""Everything the page's first view shows, in one read (one session, a handful of queries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, select
+from sqlalchemy.orm import Session
+
+from bot.analytics.charts import Charts
+from bot.analytics.filters import Filters
+from bot.analytics.hotspots import hotspots
+from bot.analytics.releases import releases
+from bot.analytics.settings import AnalyticsSettings
+from bot.analytics.summary import summary
+from bot.quality import board
+from bot.quality.rules import RuleBook
+from bot.storage.supervision import AnalyticsContact as C
+
+
+def options(s: Session) -> dict[str, list[Any]]:
+    """The values the filters offer (what the facts hold)."""
+    out: dict[str, list[Any]] = {}
+    for name, column in (
+        ("channels", C.channel),
+        ("queues", C.queue),
+        ("product_lines", C.product_line),
+        ("categories", C.category),
+    ):
+        out[name] = sorted(v for v in s.scalars(select(distinct(column))) if v)
+    return out
+
+
+def dashboard(
+    s: Session, f: Filters, conf: AnalyticsSettings, tz: ZoneInfo, book: RuleBook, today: date
+) -> dict[str, Any]:
+    """Figures, charts, releases, hot spots, recent alerts, rule precision, filter options."""
+    charts = Charts(s, f, conf, tz)
+    return {
+        "summary": summary(s, f, conf, tz),
+        "trend": charts.trend(),
+        "hours": charts.hours(),
+        "breakdowns": {
+            name: charts.breakdown(name)
+            for name in ("channel", "tier", "queue", "product_line", "category")
+        },
+        "engineers": charts.engineers(),
+        "funnel": charts.funnel(),
+        "releases": releases(s, f, tz),
+        "hotspots": hotspots(s, f, tz),
+        "alerts": board.alerts(s, limit=30),
+        "emotion_alerts": board.alerts(s, kind="emotion", limit=20),
+        "precision": board.precision(s, book),
+        "options": options(s),
+        "today": today.isoformat(),
+    }
