@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.analytics.times import parse_time
 from bot.handoff.store import aware
 from bot.storage.models import DiagnosisSession, Handoff, Message
 
@@ -190,7 +191,7 @@ def _diagnosis(
             continue
         contact.facts["tree_id"] = contact.facts["tree_id"] or s.tree_id
         for record in s.path or []:
-            at = _parse(record.get("at")) or began
+            at = parse_time(record.get("at")) or began
             node, kind = str(record.get("node") or ""), str(record.get("kind") or "")
             contact.steps.append(Step(s.id, at, s.tree_id, node, kind))
 
@@ -223,15 +224,6 @@ def _handoff(
         if first is not None:
             f["first_response_s"] = (aware(first.created_at) - accepted).total_seconds()
     f["rating"] = ratings.get(h.id)
-
-
-def _parse(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return aware(datetime.fromisoformat(value))
-    except ValueError:
-        return None
 
 
 def outcome(f: dict[str, Any], recontact_at: datetime | None) -> dict[str, Any]:

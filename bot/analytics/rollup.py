@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.analytics.contacts import Contact, QuestionInfo, build, outcome, split
 from bot.analytics.settings import AnalyticsSettings
+from bot.analytics.times import parse_time
 from bot.handoff.store import aware
 from bot.storage.db import Database
 from bot.storage.models import (
@@ -64,7 +65,7 @@ class Rollup:
         """Roll up what changed since the last run; returns how many conversations were seen."""
         with self.db.session() as s:
             state = s.get(AnalyticsState, STATE)
-            mark = _parse((state.value if state else {}).get("activity"))
+            mark = parse_time((state.value if state else {}).get("activity"))
             q = select(Conversation.id, Conversation.last_activity_at).order_by(
                 Conversation.last_activity_at
             )
@@ -235,10 +236,6 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
     for r in rows:
         out[r.conversation_id].append(r)
     return out
-
-
-def _parse(value: Any) -> datetime | None:
-    return aware(datetime.fromisoformat(value)) if isinstance(value, str) else None
 
 
 def question_info(kb: Any) -> QuestionInfo:

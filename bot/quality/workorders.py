@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.analytics.times import parse_time
 from bot.channels.tickets import open_ticket
 from bot.handoff.store import aware
 from bot.handoff.tickets import ticket_no
@@ -54,7 +55,7 @@ def owner_of(t: Ticket) -> str | None:
 def view(t: Ticket, notes: list[WorkOrderNote] | None = None) -> dict[str, Any]:
     """A work order as the API returns it."""
     ctx = t.context or {}
-    due = t.due_at or _parse(ctx.get("due_at"))
+    due = t.due_at or parse_time(ctx.get("due_at"))
     out: dict[str, Any] = {
         "id": t.id,
         "number": ticket_no(t.id),
@@ -195,12 +196,3 @@ def remind(s: Session, now: datetime) -> list[Reminder]:
             note(s, t, "system", "remind", "已用去一半处理时间")
         out.append(Reminder(level, view(t)))
     return out
-
-
-def _parse(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return aware(datetime.fromisoformat(value))
-    except ValueError:
-        return None
