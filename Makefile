@@ -4,7 +4,7 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench lint setup model chromium clean-model lock
+.PHONY: run test bench lint setup model chromium node-tools clean-model lock
 
 setup:  ## create .venv and .venv-rasa when missing or outdated
 	@scripts/bootstrap.sh
@@ -15,10 +15,13 @@ model: setup  ## train the Rasa model when domain/, data/ or config.yml changed
 chromium:  ## Debian's Chromium for the page tests
 	@scripts/ensure-chromium.sh
 
+node-tools:  ## TypeScript for the pages' type check (npm ci, pinned in package-lock.json)
+	@scripts/ensure-node-tools.sh
+
 run: model  ## start Rasa and the app on the embedded defaults (Ctrl-C stops both)
 	@.venv/bin/bot serve
 
-test: model chromium  ## the whole test suite
+test: model chromium node-tools  ## the whole test suite
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: model chromium  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
@@ -28,7 +31,8 @@ bench: model chromium  ## side-by-side matcher benchmark, round trip, WeChat, ha
 	.venv/bin/python -m bench.handoff -n 50
 	.venv/bin/python -m bench.publish
 
-lint: setup
+lint: setup node-tools
+	node_modules/.bin/tsc -p bot/web/static/jsconfig.json
 	.venv/bin/ruff check bot actions tests
 	.venv/bin/ruff format --check bot actions tests
 	.venv/bin/mypy

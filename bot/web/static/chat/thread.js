@@ -1,0 +1,232 @@
+// @ts-check
+/** The chat page's conversation: messages, choices, link cards, feedback, statuses, scrolling. */
+import { el, icon, safeUrl } from "../lib/dom.js";
+import { dayTime } from "../lib/format.js";
+import { appendRich } from "../lib/rich.js";
+import { LINK, STAR, THUMB_DOWN, THUMB_UP } from "./icons.js";
+
+/** @typedef {import("../lib/types.js").ChatMessage} ChatMessage */
+/** @typedef {import("../lib/types.js").Button} Button */
+/** @typedef {import("../lib/types.js").Link} Link */
+
+const TIME_GAP_MS = 5 * 60 * 1000; // a time divider after 5 minutes of silence
+
+/**
+ * @typedef {object} ThreadHooks
+ * @property {(title: string, payload: string | null) => void} choose a button was clicked
+ * @property {(m: ChatMessage, value: "up" | "down") => void} feedback thumbs on a bot answer
+ */
+
+export class Thread {
+  /**
+   * @param {{messages: HTMLElement, thread: HTMLElement, jump: HTMLElement}} els
+   * @param {ThreadHooks} hooks
+   */
+  constructor(els, hooks) {
+    this.els = els;
+    this.hooks = hooks;
+    this.lastTs = 0;
+    /** @type {HTMLElement | null} the latest button group, to mark what a history reply chose */
+    this.lastChoices = null;
+    els.messages.addEventListener("scroll", () => {
+      if (this.nearBottom()) els.jump.hidden = true;
+    });
+    els.jump.addEventListener("click", () => this.scrollToBottom());
+  }
+
+  nearBottom() {
+    const m = this.els.messages;
+    return m.scrollHeight - m.scrollTop - m.clientHeight < 80;
+  }
+
+  scrollToBottom() {
+    this.els.messages.scrollTop = this.els.messages.scrollHeight;
+    this.els.jump.hidden = true;
+  }
+
+  /** @param {boolean} stick */
+  afterAppend(stick) {
+    if (stick) this.scrollToBottom();
+    else this.els.jump.hidden = false;
+  }
+
+  hasMessages() {
+    return !!this.els.thread.querySelector(".msg");
+  }
+
+  /** @param {string | undefined} ts */
+  timeDivider(ts) {
+    let t = ts ? new Date(ts) : new Date();
+    if (Number.isNaN(t.getTime())) t = new Date();
+    if (!this.lastTs || t.getTime() - this.lastTs > TIME_GAP_MS) {
+      this.els.thread.appendChild(el("li", "time", dayTime(t)));
+    }
+    this.lastTs = Math.max(this.lastTs, t.getTime());
+  }
+
+  /**
+   * Render one message and return its <li>.
+   * @param {ChatMessage} m
+   * @param {{live?: boolean, clientId?: string}} [opts]
+   */
+  render(m, opts = {}) {
+    const role = m.role;
+    const stick = this.nearBottom() || role === "user";
+    this.timeDivider(m.ts);
+    const li = el("li", `msg msg--${role === "error" ? "system msg--error" : role}`);
+    li.dataset.role = role;
+
+    if (role === "system" || role === "error") {
+      const pill = el("div", "pill");
+      appendRich(pill, m.text || "");
+      li.appendChild(pill);
+      if (m.buttons?.length) {
+        li.classList.add("msg--stack");
+        li.appendChild(this.choices(m.buttons));
+      }
+      this.els.thread.appendChild(li);
+      this.afterAppend(stick);
+      return li;
+    }
+
+    if (role === "bot" || role === "agent") {
+      const av = el("div", "msg__avatar");
+      av.setAttribute("aria-hidden", "true");
+      if (role === "agent") av.textContent = (m.name || "工").trim().charAt(0) || "工";
+      else av.appendChild(icon(STAR, 18, "0 0 32 32"));
+      li.appendChild(av);
+    }
+    const body = el("div", "msg__body");
+    li.appendChild(body);
+    if (role === "agent") {
+      const name = el("div", "msg__name", "人工工程师 ");
+      name.appendChild(el("b", null, m.name || ""));
+      body.appendChild(name);
+    }
+    if (m.text) {
+      const bubble = el("div", "bubble");
+      appendRich(bubble, String(m.text));
+      body.appendChild(bubble);
+    }
+    const img = safeUrl(m.image);
+    if (img) {
+      const pic = el("img", "bubble bubble--image");
+      pic.src = img;
+      pic.alt = "图片";
+      pic.loading = "lazy";
+      body.appendChild(pic);
+    }
+    if (m.buttons?.length) body.appendChild(this.choices(m.buttons));
+    if (m.links?.length) {
+      const links = linkCards(m.links);
+      if (links) body.appendChild(links);
+    }
+    if (role === "user") {
+      body.appendChild(el("div", "msg__status"));
+      if (opts.clientId) li.dataset.id = opts.clientId;
+      if (this.lastChoices && !opts.live) markChosen(this.lastChoices, m.text || "");
+      this.lastChoices = null;
+    }
+    if (role === "bot" && opts.live && m.text && !m.buttons?.length) {
+      body.appendChild(this.feedbackRow(m));
+    }
+    this.els.thread.appendChild(li);
+    this.afterAppend(stick);
+    return li;
+  }
+
+  /** @param {Button[]} buttons */
+  choices(buttons) {
+    const group = el("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "可选项");
+    for (const b of buttons) {
+      if (!b?.title) continue;
+      const btn = el("button", "choice", b.title);
+      btn.type = "button";
+      btn.dataset.payload = b.payload || "";
+      btn.addEventListener("click", () => {
+        if (btn.disabled) return;
+        markChosen(group, b.title);
+        this.hooks.choose(b.title, b.payload || null);
+      });
+      group.appendChild(btn);
+    }
+    this.lastChoices = group;
+    return group;
+  }
+
+  /** @param {ChatMessage} m */
+  feedbackRow(m) {
+    const row = el("div", "feedback");
+    const note = el("span", "feedback__note", "有帮助吗？");
+    row.appendChild(note);
+    /** @type {HTMLButtonElement[]} */
+    const buttons = [];
+    for (const [value, path, label] of /** @type {const} */ ([["up", THUMB_UP, "有帮助"], ["down", THUMB_DOWN, "没帮助"]])) {
+      const btn = el("button");
+      btn.type = "button";
+      btn.appendChild(icon(path, 16));
+      btn.setAttribute("aria-label", label);
+      btn.dataset.value = value;
+      btn.addEventListener("click", () => {
+        for (const b of buttons) b.disabled = true;
+        btn.classList.add("is-chosen");
+        note.textContent = value === "up" ? "感谢您的反馈" : "抱歉没能帮到您，可以换个说法，或输入「转人工」联系工程师";
+        this.hooks.feedback(m, value);
+      });
+      buttons.push(btn);
+      row.appendChild(btn);
+    }
+    return row;
+  }
+}
+
+/**
+ * Disable a button group once one of its options was chosen (by click or by a later reply).
+ * @param {HTMLElement} group
+ * @param {string} title
+ */
+export function markChosen(group, title) {
+  const buttons = [...group.querySelectorAll("button")];
+  if (!buttons.some((b) => b.textContent === title)) return;
+  for (const b of buttons) {
+    b.disabled = true;
+    if (b.textContent === title) b.classList.add("is-chosen");
+  }
+  group.classList.add("is-used");
+}
+
+/** @param {Link[]} links */
+function linkCards(links) {
+  const box = el("div", "links");
+  for (const l of links) {
+    const href = l && safeUrl(l.url);
+    if (!href) continue;
+    const a = el("a", "link-card");
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    const ic = el("span", "link-card__icon");
+    ic.appendChild(icon(LINK, 18));
+    const text = el("span", "link-card__text");
+    text.appendChild(el("span", "link-card__title", l.title || href));
+    text.appendChild(el("span", "link-card__host", new URL(href).host));
+    a.append(ic, text, el("span", "link-card__go", "›"));
+    box.appendChild(a);
+  }
+  return box.childNodes.length ? box : null;
+}
+
+/**
+ * The delivery mark under a user's message.
+ * @param {Element | null | undefined} li
+ * @param {"" | "acked" | "queued" | "failed"} kind
+ */
+export function setUserStatus(li, kind) {
+  const st = /** @type {HTMLElement | null} */ (li?.querySelector(".msg__status"));
+  if (!st) return;
+  st.className = `msg__status${kind ? ` is-${kind}` : ""}`;
+  st.textContent = { acked: "✓", queued: "等待网络，连接恢复后自动发送", failed: "未发送", "": "" }[kind];
+  st.title = kind === "acked" ? "已送达" : "";
+}

@@ -1,0 +1,146 @@
+// @ts-check
+/**
+ * JSDoc types of what the server sends the pages (bot/api/routes/chat.py, agent.py, editor.py;
+ * bot/handoff/views.py). Types only: import them with `@typedef {import("./types.js").X} X`.
+ */
+
+/** @typedef {{title: string, payload?: string | null}} Button */
+/** @typedef {{title: string, url: string}} Link */
+
+/** @typedef {{token: string, role: string, username: string}} StaffSession */
+
+// ---------------------------------------------------------------- the chat page's socket
+
+/**
+ * A message of the conversation as the chat page shows it (history or live).
+ * @typedef {object} ChatMessage
+ * @property {"user" | "bot" | "agent" | "system" | "error"} role
+ * @property {string | null} [text]
+ * @property {Button[]} [buttons]
+ * @property {Link[]} [links]
+ * @property {string | null} [image] URL of a picture
+ * @property {string | null} [name] the engineer's display name
+ * @property {string} [ts] ISO time
+ * @property {number | string} [id]
+ * @property {string} [reply_to] client id of the user's message this answers
+ */
+
+/**
+ * Server -> chat page frames.
+ * @typedef {{type: "history", messages: ChatMessage[]}
+ *   | {type: "ack", id: string}
+ *   | {type: "typing", on: boolean, who?: string, name?: string}
+ *   | ({type: "bot" | "agent"} & ChatMessage)
+ *   | {type: "system", text: string, buttons?: Button[], mode?: string, name?: string}
+ *   | {type: "queue", text: string, position?: number, eta?: number, status?: string}
+ *   | {type: "rating", text: string, handoff: number, mode?: string}
+ *   | {type: "rated", handoff: number, text: string}
+ *   | {type: "error", code: string, text?: string, id?: string}} ChatFrame
+ */
+
+// ---------------------------------------------------------------- the agent console
+
+/**
+ * A handoff as the lists show it (bot/handoff/views.py `summary`).
+ * @typedef {object} HandoffSummary
+ * @property {number} id
+ * @property {string} channel
+ * @property {string} sender
+ * @property {string} customer how the console names the customer
+ * @property {string[]} tags
+ * @property {string} status queued | offered | active | closed | returned | ticket | cancelled
+ * @property {string} queue
+ * @property {string} queue_name
+ * @property {string[]} skills
+ * @property {string[]} skill_names
+ * @property {number} priority
+ * @property {number | null} tier
+ * @property {string} source
+ * @property {string | null} reason
+ * @property {string | null} summary
+ * @property {string | null} agent
+ * @property {string | null} agent_name
+ * @property {string | null} requested_at
+ * @property {number | null} requested_ms
+ * @property {string | null} accepted_at
+ * @property {number | null} position
+ * @property {string | null} flag the emotion trough's label
+ * @property {{role: string, text: string | null, at: string} | null} last_message
+ */
+
+/**
+ * One stored message in the console (bot/handoff/views.py `MessageView`).
+ * @typedef {object} MessageView
+ * @property {number} id
+ * @property {"in" | "out"} direction
+ * @property {string} role
+ * @property {string | null} text
+ * @property {Button[]} buttons
+ * @property {Link[]} links
+ * @property {string | null} name
+ * @property {string} at
+ */
+
+/** @typedef {{id?: number, by: string, name?: string, text?: string, note?: string, at: string}} Note */
+
+/**
+ * @typedef {object} Suggestion
+ * @property {string} id
+ * @property {string} title
+ * @property {number} score
+ * @property {string} [answer]
+ * @property {Link[]} [links]
+ */
+
+/**
+ * The context package of a handoff (bot/handoff/context.py).
+ * @typedef {object} HandoffContext
+ * @property {MessageView[]} transcript
+ * @property {Record<string, any>} customer the profile snapshot
+ * @property {string[]} tags
+ * @property {{tier: number, reason: string}[]} tier_history
+ * @property {{trajectory?: {negative: number}[], trough?: {label: string} | null}} emotion
+ * @property {Suggestion[]} suggestions
+ * @property {{query?: string, decision?: string, candidates?: {title: string, score: number}[]}[]} matches
+ * @property {{tree: string, status: string, path?: Record<string, any>[]}[]} diagnosis
+ */
+
+/** @typedef {HandoffSummary & {context: HandoffContext, notes?: Note[]}} HandoffDetail */
+
+/**
+ * @typedef {object} Overview
+ * @property {{name: string, queued?: number, offered?: number, active?: number, longest_wait_s?: number}[]} queues
+ * @property {{username: string, name: string, online: boolean, status: string, load: number, capacity: number, skills: string[]}[]} agents
+ * @property {{id: number, customer: string, flag: string, status: string, agent_name?: string}[]} flagged
+ * @property {{count: number, average?: number}} ratings
+ * @property {number} tickets_open
+ */
+
+/** @typedef {{username: string, name: string, role: string, status: string, skills: string[]}} Me */
+
+/**
+ * Server -> console frames (/ws/agent).
+ * @typedef {{type: "snapshot", me: Me, skills?: Record<string, string>, overview: Overview, handoffs?: HandoffSummary[]}
+ *   | {type: "handoff", handoff: HandoffSummary}
+ *   | {type: "message", handoff_id: number, message: MessageView}
+ *   | {type: "note", handoff_id: number, note: Note}
+ *   | {type: "typing", handoff_id: number, who: string, on?: boolean}
+ *   | {type: "overview", overview: Overview}
+ *   | {type: "ticket" | "rating" | "pong"}} AgentFrame
+ */
+
+/**
+ * @typedef {object} Ticket
+ * @property {number} id
+ * @property {string} number
+ * @property {string} status open | assigned | closed
+ * @property {string} channel
+ * @property {string | null} why
+ * @property {string | null} assignee
+ * @property {string | null} due_at
+ * @property {string} summary
+ * @property {string | null} [answer]
+ * @property {{package?: {customer?: Record<string, any>, tags?: string[], transcript?: MessageView[]}}} [context]
+ */
+
+export {};
