@@ -50,12 +50,16 @@ def aggregates(sl_s: float) -> list[Any]:
         func.avg(C.wait_s),
         _n(C.wait_s <= sl_s),
         _n(C.complaint.is_(True)),
+        _n(C.answered > 0),
+        _n(C.clarified > 0),
+        _n(C.unmatched > 0),
     ]
 
 
 FIELDS = (
     "n", "self", "transferred", "fcr", "answered", "clarified", "none", "clarify_ok",
     "rated", "csat", "satisfied", "waited", "wait", "in_sl", "complaints",
+    "with_answer", "with_clarify", "with_none",
 )  # fmt: skip
 
 
@@ -92,6 +96,9 @@ def figures(row: Any) -> dict[str, Any]:
             "waited": v["waited"],
             "in_service_level": v["in_sl"],
             "complaints": v["complaints"],
+            "answered": v["with_answer"],  # contacts with at least one such turn
+            "clarified": v["with_clarify"],
+            "unmatched": v["with_none"],
         },
     }
 
