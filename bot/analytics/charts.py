@@ -6,6 +6,7 @@ is what its drill-down (`bot.analytics.drill`) lists.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.analytics.filters import Filters, local_day, local_part, where
 from bot.analytics.settings import AnalyticsSettings
-from bot.analytics.summary import aggregates, figures
+from bot.analytics.summary import FIELDS, aggregates, figures
 from bot.storage.supervision import AnalyticsContact as C
 from bot.storage.supervision import AnalyticsStep as S
 
@@ -54,7 +55,12 @@ class Charts:
             .group_by(day)
             .order_by(day)
         ).all()
-        return [{"day": r[0], **figures(r[1:])} for r in rows]
+        found = {r[0]: figures(r[1:]) for r in rows}
+        empty = figures((0,) * len(FIELDS))
+        days = (
+            self.f.start + timedelta(days=i) for i in range((self.f.end - self.f.start).days + 1)
+        )
+        return [{"day": d.isoformat(), **found.get(d.isoformat(), empty)} for d in days]
 
     def hours(self) -> list[dict[str, Any]]:
         """Contacts and transfers by hour of the day."""

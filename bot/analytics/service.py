@@ -26,6 +26,7 @@ from bot.quality.rules import RuleStore
 from bot.storage.db import Database
 from bot.storage.models import Message, Ticket
 from bot.storage.supervision import Alert, AnalyticsContact
+from bot.tiering.loader import load_skills
 
 CHANNEL_NAMES = {"web": "网页", "wechat": "微信"}
 
@@ -225,6 +226,14 @@ class Supervision:
         if dim == "product_line":
             return self.line_names().get(key, key)
         return key
+
+    def names(self) -> dict[str, dict[str, str]]:
+        """Chinese names of queues (skills) and product lines, for the page."""
+        try:
+            skills = load_skills(self.settings.knowledge_dir)
+        except OSError:
+            skills = {}
+        return {"queues": skills, "product_lines": self.line_names()}
 
     def line_names(self) -> dict[str, str]:
         """Product-line id -> name, from the catalog."""

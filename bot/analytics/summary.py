@@ -71,6 +71,7 @@ def rate(part: float, whole: float) -> float | None:
 def figures(row: Any) -> dict[str, Any]:
     """The named figures of one aggregate row."""
     v = dict(zip(FIELDS, row, strict=True))
+    v.update({k: None for k in ("csat", "wait") if not v[k]} if not v["n"] else {})
     turns = v["answered"] + v["clarified"] + v["none"]
     return {
         "conversations": v["n"],

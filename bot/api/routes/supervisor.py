@@ -110,7 +110,9 @@ async def get_dashboard(sup: SupervisionDep, f: FiltersDep, _: Supervisor) -> di
     """Everything the page's first view shows."""
     book = sup.rules.book()
     today = sup.now().astimezone(sup.tz).date()
-    return await _read(sup, dashboard, f, sup.conf, sup.tz, book, today)
+    out = await _read(sup, dashboard, f, sup.conf, sup.tz, book, today)
+    out["names"] = await asyncio.to_thread(sup.names)
+    return out
 
 
 @router.get("/api/analytics/contacts")

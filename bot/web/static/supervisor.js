@@ -12,7 +12,7 @@ import { $$, byId } from "./lib/dom.js";
 import { resizeAll } from "./supervisor/charts.js";
 import { renderOverview } from "./supervisor/overview.js";
 import { flash, loadAlerts, loadHot, loadRules } from "./supervisor/quality.js";
-import { api, isoDay, query, state } from "./supervisor/state.js";
+import { CHANNELS, api, isoDay, query, state } from "./supervisor/state.js";
 
 const ROLES = ["supervisor", "admin"];
 const SELECTS = /** @type {const} */ (["channel", "product_line", "category", "tier", "queue"]);
@@ -42,11 +42,15 @@ function readFilters() {
   }
 }
 
-/** Refill a filter's choices, keeping what is chosen. @param {string} name @param {string[]} values */
-function fillSelect(name, values) {
+/**
+ * Refill a filter's choices, keeping what is chosen.
+ * @param {string} name
+ * @param {string[]} values
+ * @param {Record<string, string>} [names] value -> what people call it
+ */
+function fillSelect(name, values, names = {}) {
   const select = byId(`f-${name}`, HTMLSelectElement);
   const chosen = select.value;
-  const names = name === "channel" ? { web: "网页", wechat: "微信" } : {};
   select.replaceChildren(new Option("全部", ""), ...values.map((v) => new Option(/** @type {any} */ (names)[v] || v, v)));
   select.value = values.includes(chosen) ? chosen : "";
 }
@@ -58,10 +62,11 @@ async function load() {
     if (state.tab === "overview") {
       const d = await api.call("GET", `/api/analytics/dashboard?${query(state.filters)}`);
       state.board = d;
-      fillSelect("channel", d.options.channels);
-      fillSelect("product_line", d.options.product_lines);
+      state.names = d.names;
+      fillSelect("channel", d.options.channels, CHANNELS);
+      fillSelect("product_line", d.options.product_lines, d.names.product_lines);
       fillSelect("category", d.options.categories);
-      fillSelect("queue", d.options.queues);
+      fillSelect("queue", d.options.queues, d.names.queues);
       renderOverview(d);
     } else if (state.tab === "hot") await loadHot();
     else if (state.tab === "alerts") await loadAlerts();

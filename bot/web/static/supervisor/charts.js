@@ -5,7 +5,7 @@
  */
 import * as echarts from "../vendor/echarts/echarts.esm.min.js";
 import { openDrill } from "./drill.js";
-import { CHANNELS, METRICS, TIERS } from "./state.js";
+import { CHANNELS, METRICS, TIERS, queueName } from "./state.js";
 
 /** @typedef {import("../vendor/echarts/echarts.esm.min.js").EChartsClickParams} ClickParams */
 /** @typedef {import("./state.js").DrillValues} DrillValues */
@@ -106,7 +106,7 @@ export function drawAll(d) {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 48, top: 36, bottom: 28 },
-      xAxis: { type: "category", data: queues.map((/** @type {any} */ q) => q.key) },
+      xAxis: { type: "category", data: queues.map((/** @type {any} */ q) => queueName(q.key)) },
       yAxis: [{ type: "value", name: "秒" }, { type: "value", min: 0, max: 1, axisLabel: { formatter: (/** @type {number} */ v) => `${v * 100}%` } }],
       series: [
         {
@@ -120,11 +120,11 @@ export function drawAll(d) {
     },
     (p) => {
       const key = queues[p.dataIndex]?.key;
-      return key ? [`队列 ${key} · 人工接入`, { metric: "waited", by_queue: key }] : null;
+      return key ? [`队列 ${queueName(key)} · 人工接入`, { metric: "waited", by_queue: key }] : null;
     },
   );
   csat("chart-csat-agent", d.engineers.map((/** @type {any} */ e) => ({ key: e.agent, csat: e.csat, ratings: e.ratings })), (k) => ({ agent: k }), "工程师");
-  csat("chart-csat-queue", queues, (k) => ({ by_queue: k }), "队列");
+  csat("chart-csat-queue", queues, (k) => ({ by_queue: k }), "队列", queueName);
   csat("chart-csat-tier", d.breakdowns.tier.filter((/** @type {any} */ t) => t.ratings), (k) => ({ by_tier: Number(k) }), "分级");
   draw(
     "chart-hours",
@@ -171,21 +171,22 @@ function pie(id, rows, name, drill, what) {
  * @param {any[]} rows ({key, csat, ratings})
  * @param {(k: string) => DrillValues} drill
  * @param {string} what
+ * @param {(k: string) => string} [name]
  */
-function csat(id, rows, drill, what) {
+function csat(id, rows, drill, what, name = (k) => k) {
   const rated = rows.filter((r) => r.ratings);
   draw(
     id,
     {
       tooltip: { formatter: (/** @type {any} */ p) => `${p.name}：${p.value} 分（${rated[p.dataIndex].ratings} 条评价）` },
       grid: { left: 40, right: 16, top: 16, bottom: 28 },
-      xAxis: { type: "category", data: rated.map((r) => String(r.key)) },
+      xAxis: { type: "category", data: rated.map((r) => name(String(r.key))) },
       yAxis: { type: "value", min: 0, max: 5 },
       series: [{ type: "bar", data: rated.map((r) => r.csat), label: { show: true, position: "top" } }],
     },
     (p) => {
       const key = String(rated[p.dataIndex].key);
-      return [`${what} ${key} · 已评价`, { metric: "rated", ...drill(key) }];
+      return [`${what} ${name(key)} · 已评价`, { metric: "rated", ...drill(key) }];
     },
   );
 }

@@ -23,7 +23,7 @@ export async function loadHot() {
   show(
     html`<div class="grid">
       <div class="panel" id="spikes"><h3>突增告警</h3>
-        <p class="panel__hint">与前几周同一时段相比：至少 8 次、达到往常 2 倍且统计上显著（泊松检验 p &lt; 0.001）</p>
+        <p class="panel__hint">与前几周同一时段相比：至少 8 次、达到往常 2 倍且统计上显著（泊松检验 p 值低于千分之一）</p>
         ${spikes.length ? spikes.map(spike) : html`<p class="muted">暂无突增。</p>`}</div>
       <div class="panel" id="hotspots"><h3>投诉热点</h3>
         <p class="panel__hint">投诉与五级会话按主题归并，与上一等长时段比较</p>

@@ -19,6 +19,8 @@ export const state = {
   board: null,
   /** @type {string} the tab shown */
   tab: "overview",
+  /** @type {{queues: Record<string, string>, product_lines: Record<string, string>}} */
+  names: { queues: {}, product_lines: {} },
 };
 
 /**
@@ -39,6 +41,9 @@ export function isoDay(d) {
   const pad = (/** @type {number} */ n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/** A queue's name. @param {string} id */
+export const queueName = (id) => state.names.queues[id] || id;
 
 /** "63.5%" of a 0..1 rate, "—" for none. @param {number | null | undefined} r */
 export const pct = (r) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
