@@ -14,6 +14,7 @@ from rich.table import Table
 
 from bot.channels.wechat.cli import wechat_app
 from bot.config import get_settings
+from bot.history.cli import history_command
 from bot.matching.cli import eval_command
 from bot.tiering.cli import tier_command
 
@@ -24,6 +25,7 @@ PAGES = (
     ("网页聊天 web chat", "/chat"),
     ("坐席工作台 agent console", "/agent"),
     ("知识编辑 editor", "/editor"),
+    ("主管看板 supervisors", "/supervisor"),
     ("微信回调 WeChat callback", "/wechat"),
     ("API 文档 API docs", "/docs"),
     ("健康检查 health", "/healthz"),
@@ -81,6 +83,10 @@ def serve(
             raise typer.Exit(1)
         server.start()
         console.print(f"Rasa server starting on {server.url} (log: {server.log_file})")
+    days = settings.analytics.demo_history_days
+    if days and settings.profile == "embedded":
+        console.print(f"writing {days} days of demo history into an empty database ...")
+        history_command(days=days, per_day=settings.analytics.demo_per_day, seed=7, if_empty=True)
     try:
         _print_banner(settings.base_url, [(u, u) for u, _, _ in DEMO_ACCOUNTS])
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
@@ -114,6 +120,7 @@ def migrate() -> None:
 
 app.command("eval")(eval_command)
 app.command("tier")(tier_command)
+app.command("history")(history_command)
 app.add_typer(wechat_app, name="wechat")
 
 

@@ -56,6 +56,7 @@ def handoff_to_ticket(
             "due_at": iso(due),
         },
     )
+    ticket.due_at = due  # as a work order: reminded at half time, escalated when overdue
     h.status, h.ticket_id, h.agent, h.ended_at = "ticket", ticket.id, None, now
     store.add_event(session, h, "ticket", "system", why=why, ticket_id=ticket.id)
     return ticket

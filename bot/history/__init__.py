@@ -1,0 +1,1 @@
+"""Generated history: weeks of realistic traffic written through the live service's code."""
