@@ -102,9 +102,11 @@ def create(
     context: dict[str, Any] | None = None,
     now: datetime,
 ) -> Ticket:
-    """Open a work order; `owner` is a username or `queue:<skill>` (None = unassigned)."""
+    """Open a work order; `owner` is a username (or `user:<name>`), `queue:<skill>`, or None
+    (unassigned)."""
     ctx = dict(context or {})
     assignee = None
+    owner = owner.removeprefix("user:") if owner else None
     if owner and owner.startswith("queue:"):
         ctx["queue"] = owner.removeprefix("queue:")
     elif owner:
@@ -146,7 +148,7 @@ def act(s: Session, ticket_id: int, action: str, by: str, now: datetime, **kw: A
     if action != "reopen" and action != "note" and t.status == "closed":
         raise WorkOrderError(409, "closed", "工单已关闭")
     if action == "assign":
-        owner = str(kw.get("owner") or by)
+        owner = str(kw.get("owner") or by).removeprefix("user:")
         if owner.startswith("queue:"):
             t.assignee, t.status = None, "open"
             t.context = {**(t.context or {}), "queue": owner.removeprefix("queue:")}

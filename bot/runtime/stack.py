@@ -82,6 +82,9 @@ class LocalStack:
             KEFU_RASA__URL=self.rasa.url,
             KEFU_DB__URL=self.db_url,
             KEFU_VAR_DIR=str(self.work_dir / "var"),
+            # The supervisors' jobs run often here, so figures and alerts show within seconds.
+            KEFU_ANALYTICS__ROLLUP_INTERVAL_S="1",
+            KEFU_ANALYTICS__SCAN_INTERVAL_S="1",
         )
         env.update(self.extra_env)
         with self.app_log.open("ab") as out:

@@ -28,8 +28,9 @@ def reply(decision: str, question: str | None = None, **kefu: Any) -> dict[str, 
 class Writer:
     """Writes customers, conversations and messages at given times."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, prefix: str = "") -> None:
         self.db = db
+        self.prefix = prefix
 
     def customer(self, *identities: tuple[str, str]) -> int:
         with self.db.session() as s:
@@ -37,7 +38,9 @@ class Writer:
             s.add(c)
             s.flush()
             for channel, sender in identities:
-                s.add(ChannelIdentity(channel=channel, sender=sender, customer_id=c.id))
+                s.add(
+                    ChannelIdentity(channel=channel, sender=self.prefix + sender, customer_id=c.id)
+                )
             return c.id
 
     def conversation(
@@ -117,9 +120,12 @@ class Writer:
             return h.id
 
 
-def write(db: Database) -> dict[str, int]:
-    """Five contacts of four customers; see tests/analytics/test_rates.py for the figures."""
-    w = Writer(db)
+def write(db: Database, prefix: str = "") -> dict[str, int]:
+    """Five contacts of four customers; see tests/analytics/test_rates.py for the figures.
+
+    `prefix` makes the channel users unique in a database other tests share.
+    """
+    w = Writer(db, prefix)
     a = w.customer(("web", "a-web"))
     b = w.customer(("wechat", "b-wx"), ("web", "b-web"))
     c = w.customer(("web", "c-web"))
