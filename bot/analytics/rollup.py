@@ -1,9 +1,11 @@
 """The rollup: keeps the contact, turn and diagnosis-step facts up to date, incrementally.
 
-Each run looks at the conversations active since its watermark (minus a margin for writes
-still in flight), rebuilds their last contact onward from the stored rows, then settles the
-re-contact window of the customers concerned. Safe to run again over the same rows; meant to
-run on one replica at a time (`bot.analytics.jobs`).
+Each run looks at the conversations with messages stored since its watermark (a message id,
+minus a margin for transactions that commit out of order; ids, not times, so that history
+written with earlier times is seen too) and those with a rating since, rebuilds their last
+contact onward from the stored rows, then settles the re-contact window of the customers
+concerned. Safe to run again over the same rows; meant to run on one replica at a time
+(`bot.analytics.jobs`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from bot.analytics.contacts import Contact, QuestionInfo, build, outcome, split
 from bot.analytics.settings import AnalyticsSettings
-from bot.analytics.times import parse_time
 from bot.handoff.store import aware
 from bot.storage.db import Database
 from bot.storage.models import (
@@ -37,7 +38,7 @@ from bot.storage.supervision import (
 )
 
 log = logging.getLogger(__name__)
-MARGIN = timedelta(minutes=2)  # writes committed late still get rolled up
+MARGIN = 500  # message ids: rows of transactions committed late still get rolled up
 STATE = "rollup"
 FACT_FIELDS = [c.name for c in AnalyticsContact.__table__.columns if c.name != "id"]
 
@@ -65,25 +66,30 @@ class Rollup:
         """Roll up what changed since the last run; returns how many conversations were seen."""
         with self.db.session() as s:
             state = s.get(AnalyticsState, STATE)
-            mark = parse_time((state.value if state else {}).get("activity"))
-            q = select(Conversation.id, Conversation.last_activity_at).order_by(
-                Conversation.last_activity_at
+            seen = (state.value if state else {}) or {}
+            mark, rated = int(seen.get("message_id", 0)), int(seen.get("rating_id", 0))
+            newest = s.scalar(select(func.max(Message.id))) or 0
+            top_rating = s.scalar(select(func.max(ServiceRating.id))) or 0
+            ids = sorted(
+                set(
+                    s.scalars(
+                        select(Message.conversation_id).where(Message.id > mark - MARGIN).distinct()
+                    )
+                )
+                | set(
+                    s.scalars(select(ServiceRating.conversation_id).where(ServiceRating.id > rated))
+                )
             )
-            if mark is not None:
-                q = q.where(Conversation.last_activity_at >= mark - MARGIN)
-            rows = s.execute(q).all()
-        if not rows:
+        if not ids:
             return 0
         info = self.questions()
-        ids = [r[0] for r in rows]
         for i in range(0, len(ids), batch):
             with self.db.session() as s:
                 customers, since = self._rebuild(s, ids[i : i + batch], info)
                 self._recontacts(s, customers, since)
-        newest = max(aware(r[1]) for r in rows)
         with self.db.session() as s:
             state = s.get(AnalyticsState, STATE) or AnalyticsState(name=STATE, value={})
-            state.value = {"activity": newest.isoformat()}
+            state.value = {"message_id": newest, "rating_id": top_rating}
             s.merge(state)
         return len(ids)
 
