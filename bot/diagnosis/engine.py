@@ -244,11 +244,12 @@ class Diagnoser:
         """The customer asked for a person in the middle of a tree."""
         tree = self.book.trees[state.tree]
         node = tree.node(state.node)
-        where = node.ask or _first_line(node.solution) or tree.title
-        summary = self.controls.text("human_summary", title=tree.title, where=where)
+        # a question reads whole; a solution by its first sentence, not a fragment ending in "："
+        where = str(node.ask or _first_line(node.solution).rstrip("：:，,。 ") or tree.title)
+        summary = self.controls.text("human_summary", title=tree.title, where=where.rstrip("？?"))
         step = Step([Say(self.controls.text("human_requested"))], None, "escalated")
         step.records.append(Record("escalated", node.id, {"by": "customer", "summary": summary}))
-        step.handoff = self._handoff(tree, tree.skills, 3, summary)
+        step.handoff = self._handoff(tree, tree.skills, 3, summary, reason="human_reason")
         return step
 
     def reads(self, state: State, text: str) -> Any:
@@ -279,7 +280,7 @@ class Diagnoser:
                 {"title": c.unsolved.label, "payload": choice_payload(c.unsolved.label)},
             ]
             links = [{"title": node.link.title, "url": node.link.url}] if node.link else []
-            text = f"{node.solution}\n\n{c.text('ask_outcome')}"
+            text = f"{str(node.solution).rstrip()}\n\n{c.text('ask_outcome')}"
             step.says.append(Say(text, buttons + nav, links, node.image))
         else:
             esc = node.escalate
@@ -341,13 +342,16 @@ class Diagnoser:
         step.records = [r for r in step.records if r.kind != "enter"]  # a re-ask is no new visit
         return step
 
-    def _handoff(self, tree: Tree, skills: list[str], tier: int, summary: str) -> dict[str, Any]:
+    def _handoff(
+        self, tree: Tree, skills: list[str], tier: int, summary: str, reason: str = "handoff_reason"
+    ) -> dict[str, Any]:
+        # The reason says why people are needed, the summary what happened: each said once.
         return {
             "tier": tier,
             "skills": list(skills),
             "summary": summary,
             "tree": tree.id,
-            "reason": self.controls.text("handoff_reason", title=tree.title, summary=summary),
+            "reason": self.controls.text(reason, title=tree.title),
         }
 
     def _team(self, skills: list[str]) -> str:

@@ -125,13 +125,23 @@ class ContextBuilder:
             "summary": h.summary,
             "transcript": [message_view(m) for m in messages],
             "matches": _matches(messages),
-            "diagnosis": sessions_of(self.db, h.conversation_id),
+            "diagnosis": self._diagnosis(h.conversation_id),
             "tier_history": history,
             "emotion": self.emotion(messages),
             "suggestions": self.suggestions(last_user or "", tags, h.channel),
         }
 
     # -- internals -----------------------------------------------------------------------
+
+    def _diagnosis(self, conversation_id: int) -> list[dict[str, Any]]:
+        """The diagnosis sessions, each with its tree's Chinese title for the console."""
+        sessions = sessions_of(self.db, conversation_id)
+        diagnoser = getattr(self.knowledge, "diagnoser", None)
+        trees = diagnoser.book.trees if diagnoser is not None else {}
+        for session in sessions:
+            tree = trees.get(session["tree"])
+            session["title"] = tree.title if tree is not None else session["tree"]
+        return sessions
 
     def _answers(
         self, ranked: list[tuple[str, float]], tags: list[str], channel: str

@@ -65,6 +65,7 @@ class Reader:
             position=self._positions.get(h.id),
             flag=flag,
             last=messages[-1] if messages else None,
+            words=" ".join(m.text for m in messages if m.direction == "in" and m.text)[:500],
         )
 
     def overview(self) -> dict[str, Any]:

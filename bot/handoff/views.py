@@ -66,6 +66,7 @@ def summary(
     position: tuple[int, int] | None = None,
     flag: str | None = None,
     last: Message | None = None,
+    words: str = "",
 ) -> dict[str, Any]:
     """A handoff as the queue and conversation lists show it.
 
@@ -76,6 +77,7 @@ def summary(
         position: (position in its queue, estimated minutes) while it waits.
         flag: the emotion trough's label, when the customer is in one.
         last: the conversation's latest message.
+        words: what the customer wrote, for the console's search.
     """
     profile = (h.context or {}).get("profile") or {}
     return {
@@ -86,6 +88,10 @@ def summary(
         "sender": h.sender,
         "customer": customer_label(h),
         "tags": list(profile.get("tags") or []),
+        # what the console's search matches besides the name (the phone only masked)
+        "member_id": profile.get("member_id"),
+        "phone_masked": profile.get("phone_masked"),
+        "words": words,
         "status": h.status,
         "queue": h.queue,
         "queue_name": skill_names.get(h.queue, "综合"),

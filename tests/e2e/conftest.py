@@ -144,6 +144,24 @@ def chat(browser: Browser, live_stack: Any) -> Iterator[ChatPage]:
     assert chat_page.page_errors == [], f"JavaScript errors on the page: {chat_page.page_errors}"
 
 
+@pytest.fixture
+def console(browser: Browser, live_stack: Any) -> Iterator[Page]:
+    """The agent console, logged in as agent1, connected (agent1 is on duty while it is open)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(REPLY_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(f"{live_stack.url}/agent")
+    page.fill("#login-user", "agent1")
+    page.fill("#login-pass", "agent1")
+    page.click("#login-submit")
+    page.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
+    yield page
+    context.close()  # the engineer goes offline: later tests get tickets, not engineers
+    assert errors == [], f"JavaScript errors on the console: {errors}"
+
+
 def _record(frames: list[dict[str, Any]], payload: str | bytes) -> None:
     if isinstance(payload, bytes):
         payload = payload.decode("utf-8")

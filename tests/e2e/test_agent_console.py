@@ -6,36 +6,17 @@ engineer closes and the customer rates the service.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 from sqlalchemy import create_engine, select
 
 from bot.storage.models import Handoff, ServiceRating
 from tests.conftest import LiveStack
-from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.conftest import ChatPage
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def console(browser: Browser, live_stack: LiveStack) -> Iterator[Page]:
-    """The agent console, logged in as agent1, connected."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(REPLY_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(f"{live_stack.url}/agent")
-    page.fill("#login-user", "agent1")
-    page.fill("#login-pass", "agent1")
-    page.click("#login-submit")
-    page.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
-    yield page
-    context.close()  # the engineer goes offline: later tests get tickets, not engineers
-    assert errors == [], f"JavaScript errors on the console: {errors}"
 
 
 def stored(db_url: str, sender: str) -> dict[str, Any]:
@@ -93,6 +74,7 @@ class TestAgentConsole:
 
         # Close, and the customer rates.
         console.click("#btn-close")
+        console.click("#confirm-ok")  # closing asks first
         rating = chat.page.locator(".rating")
         rating.wait_for()
         rating.locator(".rating__star[data-score='4']").click()

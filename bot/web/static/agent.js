@@ -13,7 +13,8 @@ import { byId } from "./lib/dom.js";
 import { nameOf, STAFF_ROLES } from "./lib/labels.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
 import { initConversation, onHandoff, onMessage, onNote, onTyping, openHandoff } from "./agent/conversation.js";
-import { initLists, onTabShown, renderLists } from "./agent/lists.js";
+import { alerts, initAlerts } from "./agent/alerts.js";
+import { initLists, onTabShown, renderLists, renderQueueFilter, setHistory } from "./agent/lists.js";
 import { initMonitor, renderMonitor } from "./agent/monitor.js";
 import { api, flash, state } from "./agent/state.js";
 import { loadTickets } from "./agent/tickets.js";
@@ -56,6 +57,7 @@ function handle(msg) {
       byId("me-role").textContent = nameOf(STAFF_ROLES, msg.me.role);
       byId("status", HTMLSelectElement).value = msg.me.status;
       state.handoffs = new Map((msg.handoffs || []).map((h) => [h.id, h]));
+      renderQueueFilter();
       renderLists();
       renderMonitor();
       if (state.selected) openHandoff(state.selected); // catch up after a reconnect
@@ -79,6 +81,15 @@ function handle(msg) {
   }
 }
 
+/** Ended conversations for the 历史 tab and the customer's earlier conversations. */
+async function loadHistory() {
+  try {
+    setHistory(await api.call("GET", "/api/handoffs?status=ended&context=false&limit=500"));
+  } catch (ex) {
+    flash(/** @type {Error} */ (ex).message);
+  }
+}
+
 function logout() {
   api.save(null);
   socket.close();
@@ -93,6 +104,7 @@ function start() {
   socket.connect();
   setInterval(() => socket.send({ type: "ping" }), 15000);
   loadTickets();
+  loadHistory();
 }
 
 byId("login-form").addEventListener("submit", async (e) => {
@@ -122,10 +134,12 @@ initLists(openHandoff);
 initMonitor(openHandoff);
 onTabShown((name) => {
   if (name === "tickets") loadTickets();
+  if (name === "history") loadHistory();
 });
+initAlerts();
 initConversation((frame) => socket.send(frame));
 
-/** @type {any} */ (window).kefuAgent = { state };
+/** @type {any} */ (window).kefuAgent = { state, alerts };
 
 if (api.session?.token) start();
 else {

@@ -131,13 +131,30 @@ function matchesView(matches) {
   })}</ul>`;
 }
 
+/**
+ * One step of a diagnosis, as the customer lived it: the question and their answer, the fix
+ * tried and how it went (node ids stay out of sight).
+ * @param {Record<string, any>} r a path record: kind, node and the kind's details
+ */
+function stepText(r) {
+  switch (r.kind) {
+    case "answer":
+      return `${r.ask || "追问"} → ${r.answer || r.text || ""}${r.text && r.answer && r.text !== r.answer ? `（客户原话：${r.text}）` : ""}`;
+    case "solved":
+      return `试过：${r.solution || "解决方案"} → 已解决`;
+    case "unsolved":
+      return `试过：${r.solution || "解决方案"} → 没解决`;
+    case "escalated":
+      return `转人工：${r.summary || ""}`;
+    case "missed":
+      return `没听懂客户的回答：${r.text || ""}`;
+    default:
+      return { back: "客户返回上一步", restart: "客户重新开始排查", abandoned: "客户中途离开了排查", resumed: "继续排查" }[r.kind] || "";
+  }
+}
+
 /** @param {HandoffContext["diagnosis"]} sessions */
 function diagnosisView(sessions) {
-  return sessions.map((s) => html`<div>故障排查：${s.tree}（${nameOf(DIAGNOSIS_STATUS, s.status)}）</div>
-    <ul class="mini">${(s.path || [])
-      .filter((r) => r.kind !== "enter")
-      .map((r) => {
-        const detail = r.answer || r.summary || r.text || "";
-        return html`<li>${r.node} · ${r.kind}${detail ? `：${detail}` : ""}</li>`;
-      })}</ul>`);
+  return sessions.map((s) => html`<div>故障排查：${s.title || s.tree}（${nameOf(DIAGNOSIS_STATUS, s.status)}）</div>
+    <ol class="mini diag-path">${(s.path || []).map(stepText).filter(Boolean).map((t) => html`<li>${t}</li>`)}</ol>`);
 }

@@ -2,9 +2,11 @@
 /** The open conversation: head, actions, composer, live updates. */
 import { $, $$, byId, enterSends, safeUrl } from "../lib/dom.js";
 import { html, render } from "../lib/html.js";
+import { dateTime } from "../lib/format.js";
 import { CHANNELS, HANDOFF_STATUS, nameOf } from "../lib/labels.js";
 import { addNote, initContext, renderContext, renderSuggestions } from "./context.js";
-import { isMine, renderLists } from "./lists.js";
+import { raise } from "./alerts.js";
+import { earlierOf, isMine, renderLists, showTab, visibleIds } from "./lists.js";
 import { api, flash, isSupervisor, state, tag } from "./state.js";
 import { addMessages, addNoteLine, showTranscript } from "./transcript.js";
 
@@ -46,10 +48,23 @@ export async function openHandoff(id) {
     renderHead(d);
     showTranscript(d.context.transcript, d.notes || []);
     renderContext(d);
+    renderEarlier(d);
     renderLists();
   } catch (ex) {
     flash(/** @type {Error} */ (ex).message);
   }
+}
+
+/** The customer's other conversations, each one click away. @param {HandoffSummary} h */
+function renderEarlier(h) {
+  const list = earlierOf(h);
+  render(
+    list.length
+      ? html`<ul class="mini">${list.map((x) => html`<li><button type="button" class="link" data-earlier=${x.id}
+          @click=${() => openHandoff(x.id)}>${dateTime(x.requested_at)} · ${nameOf(HANDOFF_STATUS, x.status)} · ${x.reason || x.summary || ""}</button></li>`)}</ul>`
+      : html`<p class="muted">没有找到这位客户的其他会话</p>`,
+    byId("ctx-earlier"),
+  );
 }
 
 /** @param {HandoffSummary} h */
@@ -82,6 +97,8 @@ export function renderHead(h) {
 export function onHandoff(h) {
   const old = state.handoffs.get(h.id);
   state.handoffs.set(h.id, h);
+  if (h.status === "offered" && isMine(h) && old?.status !== "offered") raise(`新会话：${h.customer}`, `handoff-${h.id}`);
+  else if (h.status === "queued" && !old) raise(`新的排队客户：${h.customer}`, `handoff-${h.id}`);
   renderLists();
   if (h.id === state.selected && (!old || old.status !== h.status || old.agent !== h.agent)) {
     renderHead(h);
@@ -105,6 +122,7 @@ export function onMessage(id, m) {
   } else if (m.direction === "in" && h && isMine(h)) {
     state.unread.set(id, (state.unread.get(id) || 0) + 1);
   }
+  if (m.direction === "in" && h && (isMine(h) || h.status === "queued")) raise(`${h.customer}：${m.text || "发来一条消息"}`, `handoff-${id}`);
   renderLists();
 }
 
@@ -207,7 +225,7 @@ async function sendLink(title, url) {
  */
 async function act(action, body, confirmText) {
   const id = state.selected;
-  if (!id || (confirmText && !window.confirm(confirmText))) return;
+  if (!id || (confirmText && !(await confirmed(confirmText)))) return;
   try {
     /** @type {HandoffDetail} */
     const d = await api.call("POST", `/api/handoffs/${id}/${action}`, body);
@@ -224,6 +242,44 @@ async function act(action, body, confirmText) {
   } catch (ex) {
     flash(/** @type {Error} */ (ex).message);
   }
+}
+
+/**
+ * Ask before an action that cannot be taken back; resolves true on 确定.
+ * @param {string} text
+ * @returns {Promise<boolean>}
+ */
+function confirmed(text) {
+  const dlg = byId("confirm-dialog", HTMLDialogElement);
+  byId("confirm-text").textContent = text;
+  dlg.returnValue = "";
+  dlg.showModal();
+  byId("confirm-ok").focus();
+  return new Promise((resolve) => dlg.addEventListener("close", () => resolve(dlg.returnValue === "ok"), { once: true }));
+}
+
+/** Alt+A accept, Alt+N next conversation, Alt+T transfer, Alt+C close, Alt+F search. @param {KeyboardEvent} e */
+function shortcut(e) {
+  if (!e.altKey || e.ctrlKey || e.metaKey || document.querySelector("dialog[open]")) return;
+  const click = (/** @type {string} */ id) => {
+    const b = byId(id, HTMLButtonElement);
+    if (!b.hidden && !byId("conv").hidden) b.click();
+  };
+  const key = e.code.replace(/^Key/, "").toLowerCase();
+  if (key === "a") click("btn-accept");
+  else if (key === "t") click("btn-transfer");
+  else if (key === "c") click("btn-close");
+  else if (key === "f") byId("find-q").focus();
+  else if (key === "n") {
+    let ids = visibleIds();
+    if (!ids.length && state.tab !== "queue") {
+      showTab("queue");
+      ids = visibleIds();
+    }
+    const next = ids[(ids.indexOf(state.selected ?? -1) + 1) % Math.max(ids.length, 1)];
+    if (next) openHandoff(next);
+  } else return;
+  e.preventDefault();
 }
 
 function openTransfer() {
@@ -296,7 +352,8 @@ export function initConversation(send) {
   byId("btn-accept").addEventListener("click", () => act("accept"));
   byId("btn-takeover").addEventListener("click", () => act("takeover", undefined, "确定接管这个会话吗？原工程师将不再负责。"));
   byId("btn-return").addEventListener("click", () => act("return", undefined, "确定把会话转回机器人吗？"));
-  byId("btn-close").addEventListener("click", () => act("close"));
+  byId("btn-close").addEventListener("click", () => act("close", undefined, "确定结束这个会话吗？结束后客户会收到评价邀请，您将不能再回复。"));
+  document.addEventListener("keydown", shortcut);
   byId("btn-transfer").addEventListener("click", openTransfer);
   byId("transfer-ok").addEventListener("click", async (e) => {
     e.preventDefault();

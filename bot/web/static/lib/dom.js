@@ -10,7 +10,8 @@
  */
 export function byId(id, kind) {
   const node = document.getElementById(id);
-  if (!node || (kind && !(node instanceof kind))) throw new Error(`page element #${id} is missing`);
+  if (!node) throw new Error(`page element #${id} is missing`);
+  if (kind && !(node instanceof kind)) throw new Error(`page element #${id} is a ${node.tagName}, not a ${kind.name}`);
   return /** @type {T} */ (node);
 }
 

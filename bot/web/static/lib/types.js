@@ -47,6 +47,10 @@
  * @property {string} channel
  * @property {string} sender
  * @property {string} customer how the console names the customer
+ * @property {number | null} [customer_id]
+ * @property {string | null} [member_id]
+ * @property {string | null} [phone_masked] e.g. 138****5678
+ * @property {string} [words] what the customer wrote (for search)
  * @property {string[]} tags
  * @property {string} status queued | offered | active | closed | returned | ticket | cancelled
  * @property {string} queue
@@ -102,7 +106,7 @@
  * @property {{trajectory?: {negative: number}[], trough?: {label: string} | null}} emotion
  * @property {Suggestion[]} suggestions
  * @property {{query?: string, decision?: string, candidates?: {title: string, score: number}[]}[]} matches
- * @property {{tree: string, status: string, path?: Record<string, any>[]}[]} diagnosis
+ * @property {{tree: string, title?: string, status: string, path?: Record<string, any>[]}[]} diagnosis
  */
 
 /** @typedef {HandoffSummary & {context: HandoffContext, notes?: Note[]}} HandoffDetail */
