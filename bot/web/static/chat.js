@@ -11,7 +11,7 @@ import { byId, charCount, el, enterSends } from "./lib/dom.js";
 import { uuid } from "./lib/format.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
 import { ratingCard } from "./chat/rating.js";
-import { setUserStatus, Thread } from "./chat/thread.js";
+import { engineerName, setUserStatus, Thread } from "./chat/thread.js";
 
 /** @typedef {import("./lib/types.js").ChatFrame} ChatFrame */
 /** @typedef {import("./lib/types.js").ChatMessage} ChatMessage */
@@ -20,6 +20,7 @@ const MAX_CHARS = 2000;
 const SENDER_KEY = "kefu.sender";
 const LOCAL_TYPING_MS = 30000; // stop our own "typing" guess if the server never answers
 const BOT_NAME = "小岚";
+const CANCEL_QUEUE = "/kefu_cancel_queue"; // bot/handoff/notices.py CANCEL_PAYLOAD
 
 const els = {
   messages: byId("messages"),
@@ -146,12 +147,14 @@ function hideTyping() {
 
 /** @param {"connecting" | "open" | "closed"} status */
 function setStatus(status) {
+  // The bot's shortcut chips are for the bot: hidden while queued for or talking to an engineer.
+  els.quick.hidden = state.mode === "agent" || state.mode === "queue";
   state.status = status;
   state.connected = status === "open";
   els.statusDot.className = `dot${status === "open" ? " is-online" : status === "closed" ? " is-offline" : ""}`;
   if (status === "open") {
     els.statusText.textContent =
-      state.mode === "agent" && state.agentName ? `人工工程师 ${state.agentName} 为您服务` : "小岚在线 · 7×24 小时为您服务";
+      state.mode === "agent" && state.agentName ? `${engineerName(state.agentName)}为您服务` : "小岚在线 · 7×24 小时为您服务";
   } else {
     els.statusText.textContent = status === "closed" ? "连接已断开" : "正在连接…";
   }
@@ -191,7 +194,8 @@ function handle(msg) {
       thread.render({ ...msg, role: msg.type }, { live: true });
       return;
     case "system":
-      setMode(msg);
+      // A waiting notice (it offers 取消排队) means the customer is queued for an engineer.
+      setMode(msg.mode || !msg.buttons?.some((b) => b.payload === CANCEL_QUEUE) ? msg : { mode: "queue" });
       known.push({ role: "system", text: msg.text || "" });
       thread.render({ role: "system", text: msg.text, buttons: msg.buttons }, { live: true });
       return;
@@ -238,6 +242,7 @@ function handle(msg) {
 /** @param {{mode?: string, name?: string}} msg */
 function setMode(msg) {
   if (!msg.mode) return;
+  if (msg.mode !== state.mode) thread.retireChoices(); // e.g. 取消排队 once an engineer joined
   state.mode = msg.mode;
   state.agentName = msg.mode === "agent" ? msg.name || state.agentName : "";
   if (msg.mode !== "queue") els.thread.querySelector(".msg--queue")?.remove();
@@ -257,6 +262,7 @@ function showQueue(msg) {
   els.thread.appendChild(li);
   state.mode = "queue";
   state.queue = { position: msg.position, eta: msg.eta, status: msg.status };
+  els.quick.hidden = true;
   thread.afterAppend(stick);
 }
 

@@ -40,8 +40,18 @@ export class Thread {
   }
 
   scrollToBottom() {
-    this.els.messages.scrollTop = this.els.messages.scrollHeight;
+    // At once, not smoothly: a reply in several parts checks nearBottom() between its parts,
+    // and a smooth scroll still under way would read as "the reader scrolled up".
+    this.els.messages.scrollTo({ top: this.els.messages.scrollHeight, behavior: "instant" });
     this.els.jump.hidden = true;
+  }
+
+  /** Buttons of earlier messages no longer apply: the customer moved on, or engineers took over. */
+  retireChoices() {
+    for (const group of this.els.thread.querySelectorAll(".choices:not(.is-used)")) {
+      for (const b of group.querySelectorAll("button")) b.disabled = true;
+      group.classList.add("is-used");
+    }
   }
 
   /** @param {boolean} stick */
@@ -85,7 +95,8 @@ export class Thread {
         li.appendChild(this.choices(m.buttons));
       }
       this.els.thread.appendChild(li);
-      this.afterAppend(stick);
+      // Notices with buttons (留言, 取消排队) are for now: never hide them under 有新消息 ↓.
+      this.afterAppend(stick || !!m.buttons?.length);
       return li;
     }
 
@@ -99,8 +110,8 @@ export class Thread {
     const body = el("div", "msg__body");
     li.appendChild(body);
     if (role === "agent") {
-      const name = el("div", "msg__name", "人工工程师 ");
-      name.appendChild(el("b", null, m.name || ""));
+      const name = el("div", "msg__name");
+      name.appendChild(el("b", null, engineerName(m.name)));
       body.appendChild(name);
     }
     if (m.text) {
@@ -126,6 +137,7 @@ export class Thread {
       if (opts.clientId) li.dataset.id = opts.clientId;
       if (this.lastChoices && !opts.live) markChosen(this.lastChoices, m.text || "");
       this.lastChoices = null;
+      this.retireChoices();
     }
     if (role === "bot" && opts.live && m.text && !m.buttons?.length) {
       body.appendChild(this.feedbackRow(m));
@@ -181,6 +193,12 @@ export class Thread {
     return row;
   }
 }
+
+/**
+ * How the customer sees an engineer: 「工程师 1 号」 stays as it is, 「李明」 becomes 「工程师 李明」.
+ * @param {string | null | undefined} name
+ */
+export const engineerName = (name) => (!name ? "人工工程师" : name.includes("工程师") ? name : `工程师 ${name}`);
 
 /**
  * Disable a button group once one of its options was chosen (by click or by a later reply).
