@@ -28,7 +28,11 @@ def question_entry(snap: Snapshot, qid: str) -> Entry | None:
 
 
 def fields_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Changed keys of two mappings; lists of texts also say what was added and removed."""
+    """Changed keys of two mappings; lists of texts also say what was added and removed.
+
+    A list of texts in another order only (product lines ticked in another order, phrasings
+    sorted) is no change: the matcher and the answers do not depend on it.
+    """
     out: dict[str, Any] = {}
     for key in dict.fromkeys([*before, *after]):
         old, new = before.get(key), after.get(key)
@@ -38,6 +42,8 @@ def fields_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]
         if _texts(old) and _texts(new):
             change["added"] = [x for x in new or [] if x not in (old or [])]
             change["removed"] = [x for x in old or [] if x not in (new or [])]
+            if not change["added"] and not change["removed"] and len(old or []) == len(new or []):
+                continue
         out[key] = change
     return out
 
@@ -58,6 +64,8 @@ def question_change(qid: str, old: Entry | None, new: Entry | None) -> tuple[str
     fields = fields_diff(old["data"], new["data"])
     if old["disabled"] != new["disabled"]:
         fields["disabled"] = {"before": old["disabled"], "after": new["disabled"]}
+    if not fields:
+        return None  # only an order changed
     return "changed", {"id": qid, "title": new["data"].get("title"), "fields": fields}
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.editor.names import Names
 from bot.editor.snapshot import Snapshot
 
 MAIN = "标准问与问法"
@@ -52,7 +53,8 @@ def _links(links: list[dict[str, str]] | None) -> str:
 
 
 def export_workbook(snap: Snapshot) -> bytes:
-    """The questions of a snapshot as an .xlsx file."""
+    """The questions of a snapshot as an .xlsx file, ids shown by their Chinese names."""
+    names = Names(snap)
     wb = Workbook()
     main = wb.active
     assert isinstance(main, Worksheet)
@@ -68,14 +70,14 @@ def export_workbook(snap: Snapshot) -> bytes:
                 q["title"],
                 q.get("category", ""),
                 DISABLED if qid in snap.disabled else ENABLED,
-                ", ".join(q.get("products", [])),
+                "、".join(names.product(p) for p in q.get("products", [])),
                 q.get("tier", 1),
                 ", ".join(q.get("keywords", [])),
                 q["answer"],
                 _links(q.get("links")),
                 q.get("valid_from"),
                 q.get("valid_until"),
-                q.get("tree"),
+                names.tree(q["tree"]) if q.get("tree") else None,
             ]
         )
         for text in q.get("similar", []):
@@ -86,8 +88,8 @@ def export_workbook(snap: Snapshot) -> bytes:
             variants.append(
                 [
                     qid,
-                    when.get("channel"),
-                    ", ".join(when.get("tags", [])),
+                    names.channel(when["channel"]) if when.get("channel") else None,
+                    "、".join(names.tag(t) for t in when.get("tags", [])),
                     v["answer"],
                     NO_LINKS if links == [] else _links(links),
                 ]

@@ -17,6 +17,7 @@ from bot.editor.excel import (
     cell_text,
     read_rows,
 )
+from bot.editor.names import Names
 from bot.editor.questions import canonical, check_question, next_id
 from bot.editor.snapshot import Snapshot
 
@@ -57,6 +58,7 @@ def read_workbook(
     rows_of: dict[str, int] = {}
     disabled: set[str] = set()
     slugs = live.categories()
+    names = Names(live)
     taken = set(taken)
     current: str | None = None
     for r in main:
@@ -79,7 +81,7 @@ def read_workbook(
                 found.append(Problem(where, "分类", "category_mismatch", category, "file"))
             taken.add(qid)
             current, rows_of[qid] = qid, r["_row"]
-            raw[qid] = _question(qid, r)
+            raw[qid] = _question(qid, r, names)
             status = cell_text(r["status"]) or ENABLED
             if status not in (ENABLED, DISABLED):
                 found.append(Problem(where, "状态", "bad_status", status, "file"))
@@ -97,7 +99,7 @@ def read_workbook(
         if qid not in raw:
             found.append(Problem(f"{VARIANTS}!{r['_row']}", "标准问ID", "unknown_id", qid, "file"))
             continue
-        raw[qid]["variants"].append(_variant(r))
+        raw[qid]["variants"].append(_variant(r, names))
     questions: dict[str, dict[str, Any]] = {}
     for qid, data_ in raw.items():
         question, problems = check_question(data_, live.product_ids or None)
@@ -108,12 +110,12 @@ def read_workbook(
     return questions, disabled, found
 
 
-def _question(qid: str, r: dict[str, Any]) -> dict[str, Any]:
+def _question(qid: str, r: dict[str, Any], names: Names) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": qid,
         "title": cell_text(r["text"]),
         "category": cell_text(r["category"]),
-        "products": _list(r["products"]),
+        "products": [names.id_of("products", p) for p in _list(r["products"])],
         "keywords": _list(r["keywords"]),
         "similar": [],
         "answer": cell_text(r["answer"]),
@@ -123,18 +125,20 @@ def _question(qid: str, r: dict[str, Any]) -> dict[str, Any]:
     tier = cell_text(r["tier"])
     if tier:
         data["tier"] = int(tier) if tier.isdigit() else tier
-    for key in ("valid_from", "valid_until", "tree"):
+    for key in ("valid_from", "valid_until"):
         if cell_text(r[key]):
             data[key] = cell_text(r[key])
+    if cell_text(r["tree"]):
+        data["tree"] = names.id_of("trees", cell_text(r["tree"]))
     return data
 
 
-def _variant(r: dict[str, Any]) -> dict[str, Any]:
+def _variant(r: dict[str, Any], names: Names) -> dict[str, Any]:
     when: dict[str, Any] = {}
     if cell_text(r["channel"]):
-        when["channel"] = cell_text(r["channel"])
+        when["channel"] = names.id_of("channels", cell_text(r["channel"]))
     if _list(r["tags"]):
-        when["tags"] = _list(r["tags"])
+        when["tags"] = [names.id_of("tags", t) for t in _list(r["tags"])]
     out: dict[str, Any] = {"when": when, "answer": cell_text(r["answer"])}
     links = cell_text(r["links"])
     if links == NO_LINKS:

@@ -2,22 +2,85 @@
 /** How a change reads to a reviewer: one item (question, tree, support file) and its fields. */
 import { html, nothing } from "../lib/html.js";
 import { CHANGE_ACTIONS } from "./labels.js";
-import { fieldName } from "./core.js";
+import { CHANNELS } from "../lib/labels.js";
+import { fieldName, productName, tagName } from "./core.js";
+import { lineDiff, withContext } from "./textdiff.js";
 import { nodeKind } from "./trees.js";
 import { NODE_KINDS } from "./labels.js";
 
 /**
+ * A value in words, never JSON: ids as names, lists joined, objects as 「名：值」 pairs.
+ * @param {unknown} v
+ * @param {string} [key] the field it belongs to (names product lines, tags, channels)
+ * @returns {string}
+ */
+function words(v, key = "") {
+  if (v === null || v === undefined || v === "") return "（无）";
+  if (Array.isArray(v)) return v.length ? v.map((x) => words(x, key)).join("、") : "（无）";
+  if (typeof v === "object") {
+    const parts = Object.entries(v).filter(([, x]) => x !== null && x !== undefined);
+    return parts.length ? parts.map(([k, x]) => `${fieldName(k)}：${words(x, k)}`).join("；") : "（不限）";
+  }
+  if (key === "products") return productName(String(v));
+  if (key === "tags") return tagName(String(v));
+  if (key === "channel") return CHANNELS[String(v)] || String(v);
+  if (typeof v === "boolean") return v ? "是" : "否";
+  return String(v);
+}
+
+/**
+ * A text changed line by line: removed lines, added lines, one line of context around them.
+ * @param {string} before
+ * @param {string} after
+ */
+function textDiff(before, after) {
+  return html`<div class="text-diff">${withContext(lineDiff(before, after)).map((l) =>
+    l === null ? html`<div class="skip">…</div>`
+    : l.op === "+" ? html`<div class="plus">＋ ${l.text}</div>`
+    : l.op === "-" ? html`<div class="minus">－ ${l.text}</div>`
+    : html`<div class="same">　 ${l.text}</div>`)}</div>`;
+}
+
+/**
+ * What changed in one value: texts per line, lists per item, objects per field.
+ * @param {any} before
+ * @param {any} after
+ * @param {string} key
+ * @returns {unknown}
+ */
+function valueDiff(before, after, key) {
+  if (typeof before === "string" || typeof after === "string") {
+    if (typeof (before ?? "") === "string" && typeof (after ?? "") === "string") return textDiff(before ?? "", after ?? "");
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const b = before || [];
+    const a = after || [];
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, k) => {
+      if (JSON.stringify(b[k]) === JSON.stringify(a[k])) return nothing;
+      if (k >= b.length) return html`<div class="plus">＋ 第 ${k + 1} 项：${words(a[k], key)}</div>`;
+      if (k >= a.length) return html`<div class="minus">－ 第 ${k + 1} 项：${words(b[k], key)}</div>`;
+      return html`<div class="diff-sub"><span class="diff-name">第 ${k + 1} 项</span>${valueDiff(b[k], a[k], key)}</div>`;
+    });
+  }
+  if (before && after && typeof before === "object" && typeof after === "object") {
+    return Object.keys({ ...before, ...after })
+      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+      .map((k) => html`<div class="diff-sub"><span class="diff-name">${fieldName(k)}</span>${valueDiff(before[k], after[k], k)}</div>`);
+  }
+  return html`<div class="minus">－ ${words(before, key)}</div><div class="plus">＋ ${words(after, key)}</div>`;
+}
+
+/**
  * @param {string} name
- * @param {any} ch {before, after} or {added, removed}
+ * @param {any} ch {before, after} and, for lists of texts, {added, removed}
  */
 function fieldView(name, ch) {
   if (name === "disabled") return html`<div class="diff-field">状态：${ch.after ? "停用" : "启用"}</div>`;
   if (ch.added || ch.removed) {
-    return html`<div class="diff-field">${fieldName(name)}：${(ch.added || []).map((/** @type {string} */ x) => html`<div class="plus">＋ ${x}</div>`)}
-      ${(ch.removed || []).map((/** @type {string} */ x) => html`<div class="minus">－ ${x}</div>`)}</div>`;
+    return html`<div class="diff-field">${fieldName(name)}：${(ch.added || []).map((/** @type {string} */ x) => html`<div class="plus">＋ ${words(x, name)}</div>`)}
+      ${(ch.removed || []).map((/** @type {string} */ x) => html`<div class="minus">－ ${words(x, name)}</div>`)}</div>`;
   }
-  const text = (/** @type {unknown} */ v) => (typeof v === "string" ? v : JSON.stringify(v, null, 1) ?? "（无）");
-  return html`<div class="diff-field">${fieldName(name)}：<pre class="text minus">${text(ch.before)}</pre><pre class="text plus">${text(ch.after)}</pre></div>`;
+  return html`<div class="diff-field"><span class="diff-name">${fieldName(name)}</span>${valueDiff(ch.before, ch.after, name)}</div>`;
 }
 
 /**
