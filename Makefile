@@ -4,7 +4,7 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench lint setup model chromium node-tools clean-model lock
+.PHONY: run test test-production bench lint setup model chromium node-tools haproxy clean-model lock
 
 setup:  ## create .venv and .venv-rasa when missing or outdated
 	@scripts/bootstrap.sh
@@ -18,15 +18,24 @@ chromium:  ## Debian's Chromium for the page tests
 node-tools:  ## TypeScript for the pages' type check (npm ci, pinned in package-lock.json)
 	@scripts/ensure-node-tools.sh
 
+haproxy:  ## Debian's HAProxy for the production topology
+	@scripts/ensure-haproxy.sh
+
 run: model  ## start Rasa and the app on the embedded defaults (Ctrl-C stops both)
 	@.venv/bin/bot serve
 
-test: model chromium node-tools  ## the whole test suite
+test: model chromium node-tools  ## the whole test suite (the production fault tests: make test-production)
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
-bench: model chromium  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
+# 2 app + 2 Rasa replicas behind HAProxy on a private PostgreSQL and Redis, under faults.
+# KEFU_FAULT_LOAD_S (default 60) sets each load's length; `make bench` runs 180 s.
+test-production: model haproxy
+	.venv/bin/python -m pytest -m production tests/production $(PYTEST_ARGS)
+
+bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
 	.venv/bin/python -m bench
 	.venv/bin/python -m bench.roundtrip -n 100
+	.venv/bin/python -m bench.production
 	.venv/bin/python -m bench.wechat -n 60 -m 40
 	.venv/bin/python -m bench.handoff -n 50
 	.venv/bin/python -m bench.publish

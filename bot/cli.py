@@ -6,14 +6,17 @@ import logging
 import signal
 import socket
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.auth.cli import staff_app
 from bot.channels.wechat.cli import wechat_app
-from bot.config import get_settings
+from bot.config import Settings, get_settings
 from bot.history.cli import history_command
 from bot.matching.cli import eval_command
 from bot.tiering.cli import tier_command
@@ -49,6 +52,13 @@ def train(force: bool = typer.Option(False, help="Train even if nothing changed.
 @app.command()
 def serve(
     rasa: bool = typer.Option(True, help="Also start the Rasa server (off: use KEFU_RASA__URL)."),
+    profile: str = typer.Option(
+        "",
+        help="production: several replicas behind HAProxy on PostgreSQL and Redis "
+        "(default: KEFU_PROFILE, one process each).",
+    ),
+    replicas: int = typer.Option(2, min=1, help="App replicas (production profile)."),
+    rasa_replicas: int = typer.Option(2, min=1, help="Rasa replicas (production profile)."),
 ) -> None:
     """Start Rasa and the app on the configured ports; Ctrl-C stops both."""
     from urllib.parse import urlsplit
@@ -61,6 +71,9 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    if profile == "production" and rasa:
+        _serve_production(settings, replicas, rasa_replicas)
+        return
     # uvicorn re-raises SIGTERM after its own shutdown; make it an exit that runs `finally`
     # below, so the Rasa server is stopped on SIGTERM as on Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -96,6 +109,33 @@ def serve(
             server.stop()
 
 
+def _serve_production(settings: Settings, apps: int, rasas: int) -> None:
+    """The production topology on this machine, supervised until Ctrl-C."""
+    from bot.runtime.production import ProductionStack, local_topology
+    from bot.runtime.rasa import model_path, train_if_changed
+
+    train_if_changed(settings.rasa.model_dir)
+    topology = local_topology(settings, apps, rasas)
+    work = Path(tempfile.mkdtemp(prefix="kefu-production-"))
+    stack = ProductionStack(topology, model_path(settings.rasa.model_dir), work)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    console.print(
+        f"starting {apps} app + {rasas} Rasa replicas behind HAProxy "
+        f"(app DB {topology.db_url}, Rasa trackers {topology.tracker_url}, "
+        f"Redis {topology.redis_url}; logs in {work})"
+    )
+    try:
+        stack.start()
+        _print_banner(stack.url, [])
+        console.print("no demo accounts in production: create staff with `bot staff add`")
+        stack.supervise()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        console.print("stopping the replicas ...")
+        stack.stop()
+
+
 def _port_in_use(host: str, port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex((host, port)) == 0
@@ -105,7 +145,8 @@ def _print_banner(base: str, accounts: list[tuple[str, str]]) -> None:
     table = Table(title="Kefu is starting", show_header=False)
     for name, path in PAGES:
         table.add_row(name, f"{base}{path}")
-    table.add_row("演示账号 demo accounts", ", ".join(f"{u} / {p}" for u, p in accounts))
+    if accounts:
+        table.add_row("演示账号 demo accounts", ", ".join(f"{u} / {p}" for u, p in accounts))
     console.print(table)
 
 
@@ -122,6 +163,7 @@ app.command("eval")(eval_command)
 app.command("tier")(tier_command)
 app.command("history")(history_command)
 app.add_typer(wechat_app, name="wechat")
+app.add_typer(staff_app, name="staff")
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from bot.matching.settings import MatchingSettings
 ROOT = Path(__file__).resolve().parent.parent
 """The repository root: default locations of `var/`, `knowledge/` and the Rasa project."""
 
-_PLACEHOLDER_SECRETS = {"", "changeme", "secret", "change-me", "kefu-dev-secret"}
+PLACEHOLDER_SECRETS = {"", "changeme", "secret", "change-me", "kefu-dev-secret"}
 
 
 class RasaSettings(BaseModel):
@@ -32,6 +32,22 @@ class RasaSettings(BaseModel):
     url: str = "http://127.0.0.1:5005"
     timeout_s: float = Field(default=8.0, gt=0, description="Bound on one Rasa round trip.")
     model_dir: Path = ROOT / "models"
+    tracker_store_url: str | None = Field(
+        default=None,
+        description="Rasa's SQLTrackerStore, e.g. postgresql://user:pw@host:5432/kefu_rasa "
+        "(`?login_db=postgres` lets Rasa create the database); unset = trackers in memory.",
+    )
+    api_token: str | None = Field(
+        default=None,
+        description="Turns on Rasa's HTTP API with this token: after a crash, the gateway reads "
+        "the tracker to learn whether Rasa already processed a message before sending it "
+        "again. Unset = API off.",
+    )
+    lock_store_url: str | None = Field(
+        default=None,
+        description="Rasa's RedisLockStore, e.g. redis://host:6379/1; unset = in memory "
+        "(one Rasa process only).",
+    )
 
 
 class DatabaseSettings(BaseModel):
@@ -42,9 +58,11 @@ class DatabaseSettings(BaseModel):
 
 
 class RedisSettings(BaseModel):
-    """Redis for pub/sub between gateway replicas; unset on the embedded default."""
+    """Redis between app replicas (pub/sub, per-customer turn locks); unset on the embedded
+    default."""
 
     url: str | None = None
+    prefix: str = Field(default="kefu", pattern=r"^[\w.-]{1,40}$", description="Key prefix.")
 
 
 class WechatSettings(BaseModel):
@@ -132,6 +150,8 @@ class Settings(BaseSettings):
     var_dir: Path = ROOT / "var"
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
+    # A dead replica's periodic jobs (handoff dispatch, WeChat sweep) move to another after this.
+    lease_ttl_s: PositiveFloat = 15.0
     rasa: RasaSettings = RasaSettings()
     db: DatabaseSettings = DatabaseSettings()
     redis: RedisSettings = RedisSettings()
@@ -146,7 +166,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:
         # The demo secret and demo accounts are for the embedded profile only.
-        if self.profile == "production" and self.auth.secret in _PLACEHOLDER_SECRETS:
+        if self.profile == "production" and self.auth.secret in PLACEHOLDER_SECRETS:
             raise ValueError("KEFU_AUTH__SECRET must be set to a real secret in production")
         return self
 

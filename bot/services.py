@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
+from bot.coordination.lease import Leader
 from bot.diagnosis.engine import Diagnoser
 from bot.diagnosis.loader import load_diagnosis
 from bot.diagnosis.schema import DiagnosisBook
@@ -119,6 +120,8 @@ class Services:
     greetings: Greetings | None = None  # greeting and topics by customer (greetings.yml)
     handoff: HandoffService | None = None  # queues, engineers' consoles (bot.handoff)
     supervision: Supervision | None = None  # figures, alerts, work orders (bot.analytics)
+    # leases of the once-across-replicas periodic jobs (bot.coordination.lease)
+    leader: Leader | None = None
 
 
 _current: Services | None = None

@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from bot.analytics import drill, spikes
 from bot.analytics.contacts import kefu_of
-from bot.analytics.jobs import DbLease, Frames, Job, Leader, Periodic, Publish
+from bot.analytics.jobs import Frames, Job, Periodic, Publish
 from bot.analytics.rollup import Rollup, question_info
 from bot.config import Settings
+from bot.coordination.lease import DbLease, Leader
 from bot.handoff.views import iso
 from bot.quality import scanner, workorders
 from bot.quality.rules import RuleStore

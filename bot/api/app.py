@@ -29,6 +29,9 @@ from bot.api.routes import (
 from bot.api.routes.chat import STATIC
 from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
+from bot.coordination.client import connect
+from bot.coordination.lease import DbLease
+from bot.coordination.locks import LocalLocks, RedisLocks
 from bot.dialogue.enrich import Enricher
 from bot.editor.runtime import EditorRuntime
 from bot.gateway.rasa_client import RasaClient
@@ -54,7 +57,8 @@ def build_services(settings: Settings) -> Services:
     editor_rt = EditorRuntime(db, settings, knowledge)
     knowledge.warm_up(source=editor_rt)  # the newest published version; the files seed it
     editor_rt.start_sync()
-    rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_s)
+    rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_s, settings.rasa.api_token)
+    locks = _turn_locks(settings)
     profiles = ProfileService(db, settings)
     profiles.warm_up()
     # Intents come from Rasa through the actions; the assessor never calls Rasa itself here.
@@ -64,7 +68,7 @@ def build_services(settings: Settings) -> Services:
         db=db,
         texts=texts,
         rasa=rasa,
-        gateway=Gateway(db, rasa, texts, enrich=Enricher(db, profiles, assessor)),
+        gateway=Gateway(db, rasa, texts, enrich=Enricher(db, profiles, assessor), locks=locks),
         knowledge=knowledge,
         editor=editor_rt,
         profiles=profiles,
@@ -72,6 +76,7 @@ def build_services(settings: Settings) -> Services:
         binding=BindingService(db, profiles.crm, valid_minutes=settings.crm.binding_code_minutes),
         greetings=Greetings.load(settings.knowledge_dir),
         supervision=Supervision(db, settings, knowledge),
+        leader=DbLease(db, ttl_s=settings.lease_ttl_s),
     )
 
 
@@ -80,6 +85,16 @@ async def to_consoles(services: Services, frames: list[dict[str, Any]]) -> None:
     if services.handoff is not None:
         for frame in frames:
             await services.handoff.bus.publish("console", frame)
+
+
+def _turn_locks(settings: Settings) -> LocalLocks | RedisLocks:
+    """Per-customer turn locks: across replicas when Redis is configured."""
+    if not settings.redis.url:
+        return LocalLocks()
+    # A dead holder blocks its customer until this passes: longer than a turn may still run
+    # on Rasa after its caller died.
+    ttl_s = settings.rasa.timeout_s + 4
+    return RedisLocks(connect(settings.redis.url), settings.redis.prefix, ttl_s=ttl_s)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

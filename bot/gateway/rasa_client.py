@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -11,11 +12,17 @@ class RasaUnavailable(Exception):
     """Rasa did not answer in time, refused the connection, or answered with an error."""
 
 
+SENDER_HEADER = "X-Kefu-Sender"
+"""Names the conversation for a load balancer in front of several Rasa replicas, which routes
+every sender to one replica by a consistent hash (deploy/haproxy.cfg); Rasa ignores it."""
+
+
 class RasaClient:
     """Sends user messages to Rasa's REST channel and returns its bot messages."""
 
-    def __init__(self, url: str, timeout_s: float) -> None:
+    def __init__(self, url: str, timeout_s: float, api_token: str | None = None) -> None:
         self.url = url.rstrip("/")
+        self.api_token = api_token
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=2.0))
 
     async def send(
@@ -24,7 +31,9 @@ class RasaClient:
         """Post one message to `/webhooks/rest/webhook`; raise `RasaUnavailable` on failure."""
         body = {"sender": sender, "message": message, "metadata": metadata}
         try:
-            resp = await self._client.post(f"{self.url}/webhooks/rest/webhook", json=body)
+            resp = await self._client.post(
+                f"{self.url}/webhooks/rest/webhook", json=body, headers={SENDER_HEADER: sender}
+            )
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"{type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:
@@ -33,6 +42,39 @@ class RasaClient:
         if not isinstance(data, list):
             raise RasaUnavailable(f"unexpected reply: {str(data)[:200]}")
         return data
+
+    async def replies_to(self, sender: str, message_id: int) -> list[dict[str, Any]] | None:
+        """What Rasa answered to the stored message `message_id`, if it processed it.
+
+        A turn cut short (its app replica died, Rasa timed out) may have reached Rasa all the
+        same; its tracker says so (the `message_id` is in the user event's metadata). None
+        when Rasa did not process it, or cannot tell (API off, unreachable): then the caller
+        sends the message.
+        """
+        if not self.api_token:
+            return None
+        try:
+            resp = await self._client.get(
+                f"{self.url}/conversations/{quote(sender, safe='')}/tracker",
+                params={"token": self.api_token, "include_events": "AFTER_RESTART"},
+                headers={SENDER_HEADER: sender},
+            )
+        except httpx.HTTPError:
+            return None
+        if resp.status_code != 200:
+            return None
+        found: list[dict[str, Any]] | None = None
+        for event in resp.json().get("events") or []:
+            kind = event.get("event")
+            if kind == "user":
+                if found is not None:
+                    break  # the next message: its turn ended before
+                if (event.get("metadata") or {}).get("message_id") == message_id:
+                    found = []
+            elif kind == "bot" and found is not None:
+                data = {k: v for k, v in (event.get("data") or {}).items() if v}
+                found.append({"recipient_id": sender, "text": event.get("text"), **data})
+        return found
 
     async def ping(self) -> bool:
         """True when the Rasa server answers its root path."""

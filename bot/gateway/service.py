@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from bot.coordination.locks import LocalLocks, TurnLocks
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
 from bot.handoff.opening import HandoffRequest, request_from_reply
@@ -32,20 +33,6 @@ class HandoffHooks(Protocol):
 Enrich = Callable[[Inbound, int], Mapping[str, Any]]  # (message, stored id) -> extra metadata
 
 
-class SenderLocks:
-    """One lock per channel user, so that their messages are answered in order."""
-
-    def __init__(self, max_idle: int = 10_000) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._max_idle = max_idle
-
-    def get(self, key: str) -> asyncio.Lock:
-        """The lock of `key`; idle locks are dropped once there are many."""
-        if len(self._locks) > self._max_idle:
-            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
-        return self._locks.setdefault(key, asyncio.Lock())
-
-
 class Gateway:
     """Stores every message in and out, and asks Rasa (or later an engineer) for the answer."""
 
@@ -55,11 +42,13 @@ class Gateway:
         rasa: RasaClient,
         texts: Texts,
         enrich: Enrich | None = None,
+        locks: TurnLocks | None = None,
     ) -> None:
         self.db = db
         self.rasa = rasa
         self.texts = texts
-        self.locks = SenderLocks()
+        # One turn per customer at a time (across replicas with Redis: bot.coordination).
+        self.locks: TurnLocks = locks or LocalLocks()
         # Who is asking and how they sound: tags for the answer variants, emotion and entities
         # kept with the stored message (bot.dialogue.enrich); None = plain messages.
         self.enrich = enrich
@@ -73,7 +62,7 @@ class Gateway:
         answer is returned again.
         """
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
-            conv_id, customer_id, msg_id, earlier = await asyncio.to_thread(
+            conv_id, customer_id, msg_id, earlier, resumed = await asyncio.to_thread(
                 self._store_inbound, inbound
             )
             if on_stored is not None:
@@ -96,7 +85,11 @@ class Gateway:
                     return Turn(conv_id, msg_id, held)
             degraded = False
             try:
-                raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
+                # Sent before by a turn that did not finish (its replica died, Rasa timed out):
+                # what Rasa made of it then, rather than a second pass through the dialogue.
+                raw = await self.rasa.replies_to(inbound.sender, msg_id) if resumed else None
+                if raw is None:
+                    raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
                 replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
                 if not replies:
                     # Every message gets an answer; Rasa says nothing when an action failed.
@@ -113,7 +106,8 @@ class Gateway:
                 replies = [*replies, *await self.handoff.open(request)]
             return Turn(conv_id, msg_id, replies, degraded=degraded)
 
-    def _store_inbound(self, inbound: Inbound) -> tuple[int, int, int, list[Outbound] | None]:
+    def _store_inbound(self, inbound: Inbound) -> tuple[int, int, int, list[Outbound] | None, bool]:
+        """(conversation, customer, message id, stored answer to replay, sent before)."""
         with self.db.session() as s:
             conv = repo.open_conversation(s, inbound.channel, inbound.sender)
             if inbound.client_id:
@@ -122,8 +116,9 @@ class Gateway:
                     stored = repo.replies_to(s, conv.id, prior.id)
                     # Answered before: replay. Not answered (e.g. Rasa was down): answer now.
                     if stored and prior.status == "answered":
-                        return conv.id, conv.customer_id, prior.id, [_outbound(m) for m in stored]
-                    return conv.id, conv.customer_id, prior.id, None
+                        replay = [_outbound(m) for m in stored]
+                        return conv.id, conv.customer_id, prior.id, replay, False
+                    return conv.id, conv.customer_id, prior.id, None, True
             payload: dict[str, Any] = {"metadata": inbound.metadata}
             if inbound.payload:
                 payload["button_payload"] = inbound.payload
@@ -137,7 +132,7 @@ class Gateway:
                 client_id=inbound.client_id,
                 status="received",
             )
-            return conv.id, conv.customer_id, msg.id, None
+            return conv.id, conv.customer_id, msg.id, None, False
 
     def _store_replies(
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool

@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.config import Settings
+from bot.coordination.lease import Leader
+from bot.coordination.locks import TurnLocks
 from bot.gateway.types import Button, Outbound
 from bot.handoff import customer, store
 from bot.handoff.agents import heartbeat, offline, seed_demo_agents
@@ -36,7 +38,6 @@ from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 Outlet = Callable[[str, str, Sequence[Button], int], Awaitable[None]]
-Locks = Any  # bot.gateway.service.SenderLocks (not imported: the gateway imports us)
 
 
 class HandoffService:
@@ -51,6 +52,8 @@ class HandoffService:
         profiles: a `ProfileService` to share; one of our own when None.
         emotion: a warmed `EmotionScorer` to share; one of our own when None.
         clock: epoch seconds (tests pass their own).
+        leader: the leases of the periodic jobs (dispatch runs on the replica holding
+            `handoff:dispatch`); None = this process runs it.
     """
 
     def __init__(
@@ -59,11 +62,12 @@ class HandoffService:
         texts: Texts,
         settings: Settings,
         knowledge: Any,
-        locks: Locks,
+        locks: TurnLocks,
         *,
         profiles: Any = None,
         emotion: Any = None,
         clock: Callable[[], float] = time.time,
+        leader: Leader | None = None,
     ) -> None:
         self.db = db
         self.texts = texts
@@ -72,6 +76,7 @@ class HandoffService:
         self.hours = ServiceHours(self.conf)
         self.locks = locks
         self.clock = clock
+        self.leader = leader
         self.context = ContextBuilder(db, settings, knowledge, profiles, emotion)
         self.bus = Bus(settings.redis.url)
         self.customers = Hub()  # web chat pages connected here, key "web:<sender>"
@@ -300,7 +305,8 @@ class HandoffService:
     async def _tick(self) -> None:
         for username in self.consoles.open_keys():
             await self.presence(username)
-        await self.dispatch()
+        if self.leader is None or await asyncio.to_thread(self.leader.held, "handoff:dispatch"):
+            await self.dispatch()  # once across replicas: offers, expired offers, overflow
         await self.push_positions()
         await self.push_overview()
 

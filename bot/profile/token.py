@@ -14,13 +14,13 @@ from typing import Any
 
 import jwt
 
-from bot.config import _PLACEHOLDER_SECRETS, Settings
+from bot.config import PLACEHOLDER_SECRETS, Settings
 
 log = logging.getLogger(__name__)
 
 ALGORITHM = "HS256"
 METADATA_KEY = "customer_token"
-_DEV_SECRETS = _PLACEHOLDER_SECRETS | {"kefu-dev-customer-token-secret-change-me"}
+_DEV_SECRETS = PLACEHOLDER_SECRETS | {"kefu-dev-customer-token-secret-change-me"}
 
 
 def token_secret(settings: Settings) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from bot.config import ROOT
+from bot.runtime.endpoints import store_env
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +81,23 @@ class RasaServer:
     """A Rasa server subprocess serving the trained model on one loopback port."""
 
     def __init__(
-        self, model: Path, port: int, action_url: str, log_file: Path, host: str = "127.0.0.1"
+        self,
+        model: Path,
+        port: int,
+        action_url: str,
+        log_file: Path,
+        host: str = "127.0.0.1",
+        env: dict[str, str] | None = None,
+        api_token: str | None = None,
     ) -> None:
         self.model = model
         self.host = host
         self.port = port
         self.action_url = action_url
         self.log_file = log_file
+        # endpoints.yml's store variables (in memory unless `env` names the stores)
+        self.env = store_env(None, None) | (env or {})
+        self.api_token = api_token  # Rasa's HTTP API on, behind this token
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -103,11 +114,13 @@ class RasaServer:
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             "--interface", self.host, "--port", str(self.port),
         ]  # fmt: skip
+        if self.api_token:
+            cmd += ["--enable-api", "--auth-token", self.api_token]
         with self.log_file.open("ab") as out:
             self.proc = subprocess.Popen(
                 cmd,
                 cwd=ROOT,
-                env=rasa_env(KEFU_ACTION_URL=self.action_url),
+                env=rasa_env(KEFU_ACTION_URL=self.action_url, **self.env),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # our own Ctrl-C handling stops it, in order

@@ -39,6 +39,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.gateway.locks,
         profiles=services.profiles,
         emotion=services.assessor.emotion if services.assessor else None,
+        leader=services.leader,
     )
     await asyncio.to_thread(svc.warm_up)
 

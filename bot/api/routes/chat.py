@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Header, HTTPException, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -55,11 +55,24 @@ def _check_length(svc: Services, text: str) -> None:
 
 
 @router.post("/webhooks/rest/webhook", tags=["chat"])
-async def rest_webhook(body: RestMessage, svc: ServicesDep) -> list[dict[str, Any]]:
-    """Send one user message; the bot's messages come back in Rasa's REST shape."""
+async def rest_webhook(
+    body: RestMessage,
+    svc: ServicesDep,
+    idempotency_key: Annotated[str | None, Header(max_length=64, pattern=r"^[\w\-.:]+$")] = None,
+) -> list[dict[str, Any]]:
+    """Send one user message; the bot's messages come back in Rasa's REST shape.
+
+    A client that sends again after a lost response (a replica died, a 503) passes the same
+    `Idempotency-Key` header: the message is stored and answered once, and the stored answer
+    comes back again.
+    """
     _check_length(svc, body.message)
     inbound = Inbound(
-        channel="web", sender=body.sender, text=body.message, metadata=body.metadata or {}
+        channel="web",
+        sender=body.sender,
+        text=body.message,
+        metadata=body.metadata or {},
+        client_id=idempotency_key,
     )
     turn = await svc.gateway.handle(inbound)
     return [r.to_rest(body.sender) for r in turn.replies]

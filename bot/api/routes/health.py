@@ -29,3 +29,11 @@ async def healthz(svc: ServicesDep) -> JSONResponse:
         },
     }
     return JSONResponse(body, status_code=200 if db_ok else 503)
+
+
+@router.get("/livez", tags=["ops"])
+async def livez() -> dict[str, str]:
+    """The process is up and serving (the load balancer's check): unlike `/healthz` it does
+    not depend on Rasa or the database, so a replica that can still answer politely while
+    the database restarts stays in the pool."""
+    return {"status": "ok"}

@@ -68,6 +68,7 @@ class WechatChannel:
         self.pending: dict[str, Pending] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self.leader = services.leader
 
     @classmethod
     def create(cls, services: Services) -> WechatChannel:
@@ -197,7 +198,8 @@ class WechatChannel:
     async def _sweep_forever(self) -> None:
         while True:
             try:
-                await self.sweep()
+                if self.leader is None or await asyncio.to_thread(self.leader.held, "wechat:sweep"):
+                    await self.sweep()  # once across replicas (bot.coordination.lease)
             except Exception:
                 log.exception("wechat sweep failed")
             await asyncio.sleep(self.settings.sweep_interval_s)
