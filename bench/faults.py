@@ -45,6 +45,7 @@ async def replicas_killed(
     stack: ProductionStack,
     app_db: str,
     tracker_db: str,
+    polite: set[str],
     *,
     users: int,
     duration_s: float,
@@ -77,7 +78,7 @@ async def replicas_killed(
     await faults()
     load = await load_task
     note("load over")
-    return Outcome(load, audit(load, app_db, tracker_db), events)
+    return Outcome(load, audit(load, app_db, tracker_db, frozenset(polite)), events)
 
 
 async def server_restarted(
@@ -108,7 +109,7 @@ async def server_restarted(
     recovered = await _first_real_answer(stack.url, polite, f"probe-{name}", back + 120)
     load = await load_task
     events.append((time.monotonic() - t0, "load over"))
-    return Outcome(load, audit(load, app_db, tracker_db), events, recovered)
+    return Outcome(load, audit(load, app_db, tracker_db, frozenset(polite)), events, recovered)
 
 
 async def _first_real_answer(

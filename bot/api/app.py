@@ -76,7 +76,8 @@ def build_services(settings: Settings) -> Services:
         binding=BindingService(db, profiles.crm, valid_minutes=settings.crm.binding_code_minutes),
         greetings=Greetings.load(settings.knowledge_dir),
         supervision=Supervision(db, settings, knowledge),
-        leader=DbLease(db, ttl_s=settings.lease_ttl_s),
+        # One process on a SQLite file needs no lease; replicas on PostgreSQL share them.
+        leader=None if db.url.startswith("sqlite") else DbLease(db, ttl_s=settings.lease_ttl_s),
     )
 
 
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Customer-service gateway, web chat, staff API and Rasa action endpoint.",
         lifespan=lifespan,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, Texts.load(settings.knowledge_dir).get("service_busy"))
     # Knowledge imports (zip, xlsx) may exceed the general body limit.
     app.add_middleware(editor.UploadLimit, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

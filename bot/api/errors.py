@@ -12,7 +12,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.services import current
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +24,13 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": err}
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map validation and HTTP errors to the uniform JSON shape."""
+def install_error_handlers(app: FastAPI, busy_message: str = "service busy") -> None:
+    """Map validation and HTTP errors to the uniform JSON shape.
+
+    Args:
+        app: the app.
+        busy_message: what users read while the database is unreachable (`service_busy`).
+    """
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -50,7 +54,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # The database restarts or fails over: nothing was accepted, the client sends again.
         log.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
         return JSONResponse(
-            error_body("service_busy", current().texts.get("service_busy")),
+            error_body("service_busy", busy_message),
             status_code=503,
             headers={"Retry-After": "2"},
         )

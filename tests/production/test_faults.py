@@ -23,7 +23,8 @@ pytestmark = pytest.mark.production
 
 POLITE = polite_texts(ROOT / "knowledge")
 LOAD_S = float(os.environ.get("KEFU_FAULT_LOAD_S", "60"))
-THINK_S = 2.0  # customers type: a pause of 0-4 s between an answer and their next message
+# Customers read and type: a pause of 0-2x this between an answer and their next message.
+THINK_S = float(os.environ.get("KEFU_FAULT_THINK_S", "8"))
 
 
 def check(outcome: Outcome) -> None:
@@ -42,6 +43,7 @@ def test_two_hundred_conversations_lose_nothing_while_an_app_and_a_rasa_replica_
             production,
             servers.app_db,
             servers.tracker_db,
+            POLITE,
             users=200,
             duration_s=LOAD_S,
             think_s=THINK_S,
