@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -31,7 +32,7 @@ from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
 from bot.coordination.client import connect
 from bot.coordination.lease import DbLease
-from bot.coordination.locks import LocalLocks, RedisLocks
+from bot.coordination.locks import LocalLocks, RasaLockProbe, RedisLocks
 from bot.dialogue.enrich import Enricher
 from bot.editor.runtime import EditorRuntime
 from bot.gateway.rasa_client import RasaClient
@@ -57,7 +58,9 @@ def build_services(settings: Settings) -> Services:
     editor_rt = EditorRuntime(db, settings, knowledge)
     knowledge.warm_up(source=editor_rt)  # the newest published version; the files seed it
     editor_rt.start_sync()
-    rasa = RasaClient(settings.rasa.url, settings.rasa.timeout_s, settings.rasa.api_token)
+    rasa = RasaClient(
+        settings.rasa.url, settings.rasa.timeout_s, settings.rasa.api_token, _rasa_probe(settings)
+    )
     locks = _turn_locks(settings)
     profiles = ProfileService(db, settings)
     profiles.warm_up()
@@ -86,6 +89,16 @@ async def to_consoles(services: Services, frames: list[dict[str, Any]]) -> None:
     if services.handoff is not None:
         for frame in frames:
             await services.handoff.bus.publish("console", frame)
+
+
+def _rasa_probe(settings: Settings) -> RasaLockProbe | None:
+    """Rasa's lock store, to see whether Rasa still works on a customer's message."""
+    url = settings.rasa.lock_store_url
+    if not url:
+        return None
+    parts = urlsplit(url)
+    prefix = (parse_qs(parts.query).get("prefix") or [""])[0]
+    return RasaLockProbe(connect(urlunsplit(parts._replace(query=""))), prefix)
 
 
 def _turn_locks(settings: Settings) -> LocalLocks | RedisLocks:

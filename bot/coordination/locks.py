@@ -146,3 +146,36 @@ class _TurnLock:
             if not kept:
                 log.error("turn lock %s expired while its turn was running", self.key)
                 return
+
+
+class RasaLockProbe:
+    """Sees whether Rasa is still working on a message of a customer: its RedisLockStore holds
+    the conversation's lock (`<prefix>:lock:<sender>`, Rasa 3.6's key) while it does.
+
+    A turn the gateway gave up on (Rasa timed out, the replica died) may still run in Rasa;
+    waiting for it before sending the customer's next message, or before deciding whether a
+    message sent again was processed, keeps Rasa at one message per customer at a time.
+
+    Args:
+        client: a client of the Redis that holds Rasa's lock store.
+        prefix: the lock store's `key_prefix` ("" = Rasa's default, no prefix).
+    """
+
+    def __init__(self, client: aredis.Redis, prefix: str) -> None:
+        self.client = client
+        self.keys = f"{prefix}:lock:" if prefix else "lock:"
+
+    async def wait_idle(self, sender: str, timeout_s: float) -> bool:
+        """Until Rasa holds no lock of `sender` (True), or `timeout_s` passed (False)."""
+        deadline = time.monotonic() + timeout_s
+        delay = 0.02
+        while True:
+            try:
+                if not await self.client.exists(self.keys + sender):
+                    return True
+            except (RedisError, OSError):
+                return False  # Rasa's lock store is down too: Rasa refuses, nothing to wait for
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.2)

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.coordination.locks import RasaLockProbe
+
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time, refused the connection, or answered with an error."""
@@ -20,9 +22,19 @@ every sender to one replica by a consistent hash (deploy/haproxy.cfg); Rasa igno
 class RasaClient:
     """Sends user messages to Rasa's REST channel and returns its bot messages."""
 
-    def __init__(self, url: str, timeout_s: float, api_token: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout_s: float,
+        api_token: str | None = None,
+        probe: RasaLockProbe | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
+        self.timeout_s = timeout_s
         self.api_token = api_token
+        # Rasa's own lock of a conversation (production): a message waits until Rasa finished
+        # the customer's previous one, even one the gateway stopped waiting for.
+        self.probe = probe
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=2.0))
 
     async def send(
@@ -30,6 +42,8 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """Post one message to `/webhooks/rest/webhook`; raise `RasaUnavailable` on failure."""
         body = {"sender": sender, "message": message, "metadata": metadata}
+        if self.probe is not None:
+            await self.probe.wait_idle(sender, self.timeout_s)
         try:
             resp = await self._client.post(
                 f"{self.url}/webhooks/rest/webhook", json=body, headers={SENDER_HEADER: sender}
@@ -52,6 +66,8 @@ class RasaClient:
         sends the message.
         """
         if not self.api_token:
+            return None
+        if self.probe is not None and not await self.probe.wait_idle(sender, self.timeout_s):
             return None
         try:
             resp = await self._client.get(

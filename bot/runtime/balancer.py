@@ -78,9 +78,10 @@ defaults
     retries 2
     retry-on conn-failure
     option redispatch 1
-    # A busy replica answers its check late, not never: checks wait 5 s and three must fail;
-    # a dead one refuses connections, which takes it out at once (observe layer4).
-    timeout check 5s
+    # A busy replica answers its check late, not never: a check waits 20 s and three must
+    # fail (taking the last Rasa replica out because it is slow turns slow into down); a dead
+    # one refuses connections, which takes it out at once (observe layer4).
+    timeout check 20s
     default-server inter 2s fastinter 1s downinter 1s fall 3 rise 2 \
 observe layer4 error-limit 1 on-error mark-down
 

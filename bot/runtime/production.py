@@ -74,7 +74,8 @@ class ProductionStack:
             rasa=f"127.0.0.1:{free_port()}",
         )
         self.listen = listen
-        rasa_env = store_env(topology.tracker_url, _lock_store_url(topology))
+        lock_url = _lock_store_url(topology)
+        rasa_env = store_env(topology.tracker_url, lock_url)
         api_token = topology.env.get("KEFU_RASA__API_TOKEN") or secrets.token_urlsafe(24)
         self.rasas = [
             RasaServer(
@@ -97,6 +98,7 @@ class ProductionStack:
             KEFU_PUBLIC_URL=self.url,
             KEFU_VAR_DIR=str(work_dir / "var"),
             KEFU_RASA__API_TOKEN=api_token,
+            KEFU_RASA__LOCK_STORE_URL=lock_url,  # the gateway waits for Rasa's locks
         )
         app_env.update(topology.env)
         self.apps = [

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 from bot.coordination.client import connect
-from bot.coordination.locks import RedisLocks
+from bot.coordination.locks import RasaLockProbe, RedisLocks
 from bot.runtime.private import PrivateRedis
 from tests.conftest import run_async
 
@@ -127,3 +127,26 @@ def test_turns_go_on_under_the_local_lock_while_redis_is_down(
         return done
 
     assert run_async(scenario()) == 7
+
+
+def test_the_next_message_waits_while_rasa_still_works_on_the_previous_one(
+    private_redis: PrivateRedis,
+) -> None:
+    async def scenario() -> tuple[bool, float, bool]:
+        client = connect(private_redis.url)
+        probe = RasaLockProbe(client, "kefurasa")
+        sender = f"web-{uuid.uuid4().hex}"
+        # Rasa's RedisLockStore holds the conversation (a turn the gateway gave up on)
+        await client.set(f"kefurasa:lock:{sender}", "{}", px=600)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        idle = await probe.wait_idle(sender, timeout_s=5)
+        waited = loop.time() - started
+        await client.set(f"kefurasa:lock:{sender}", "{}")
+        gave_up = not await probe.wait_idle(sender, timeout_s=0.3)
+        await client.aclose()
+        return idle, waited, gave_up
+
+    idle, waited, gave_up = run_async(scenario())
+    assert idle and 0.4 < waited < 3.0
+    assert gave_up
