@@ -98,7 +98,7 @@ async def run_load(
     duration_s: float,
     *,
     prefix: str = "load",
-    answer_within_s: float = 120.0,
+    answer_within_s: float = 180.0,
     messages: list[str] | None = None,
     think_s: float = 0.0,
 ) -> Load:

@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--single-s", type=float, default=20.0)
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--fault-s", type=float, default=180.0)
+    parser.add_argument("--think-s", type=float, default=20.0, help="faults: mean pause")
     args = parser.parse_args()
     train_if_changed(ROOT / "models")
     out: dict[str, Any] = {}
@@ -117,7 +118,7 @@ def main() -> None:
                 outcome = asyncio.run(
                     replicas_killed(
                         stack, topo.db_url, topo.tracker_url, POLITE,
-                        users=200, duration_s=args.fault_s, think_s=2.0,
+                        users=200, duration_s=args.fault_s, think_s=args.think_s,
                     )
                 )  # fmt: skip
                 out["faults"] = outcome.report(POLITE)

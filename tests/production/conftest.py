@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.production
 
 STAFF = ("prodagent", "prod-agent-pass")  # an engineer created with `bot staff add`
+SUPERVISOR = ("prodsuper", "prod-super-pass")
 
 
 class Servers:
@@ -69,9 +70,10 @@ def production(
     with stack:
         env = dict(os.environ, KEFU_DB__URL=servers.app_db, KEFU_PROFILE="production")
         env.update(topology.env)
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "staff", "add", STAFF[0], "--role", "agent",
-             "--password-stdin"],
-            input=STAFF[1] + "\n", text=True, env=env, cwd=ROOT, check=True,
-        )  # fmt: skip
+        for (name, password), role in ((STAFF, "agent"), (SUPERVISOR, "supervisor")):
+            subprocess.run(
+                [sys.executable, "-m", "bot.cli", "staff", "add", name, "--role", role,
+                 "--password-stdin"],
+                input=password + "\n", text=True, env=env, cwd=ROOT, check=True,
+            )  # fmt: skip
         yield stack
