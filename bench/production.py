@@ -90,7 +90,12 @@ def main() -> None:
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        with LocalStack(model_path(ROOT / "models"), work / "embedded") as stack:
+        # the supervisors' jobs at `bot serve`'s pace (the test stack runs them every second)
+        defaults = {
+            "KEFU_ANALYTICS__ROLLUP_INTERVAL_S": "20",
+            "KEFU_ANALYTICS__SCAN_INTERVAL_S": "5",
+        }
+        with LocalStack(model_path(ROOT / "models"), work / "embedded", env=defaults) as stack:
             figures(stack.url, 4, 5)  # warm both processes
             out["embedded_single"] = figures(stack.url, 1, args.single_s)
             out["embedded_saturation"] = figures(stack.url, args.users, args.saturation_s)
