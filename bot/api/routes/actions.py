@@ -6,6 +6,7 @@ process lets them use the live knowledge index that the editor publishes to.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -39,13 +40,22 @@ async def action_webhook(request: Request) -> JSONResponse:
     except ValueError:
         return JSONResponse(error_body("malformed_json", "invalid action call"), status_code=400)
     try:
-        result = await executor().run(action_call)
+        # The actions are synchronous work (matching, the tier policy, database writes) behind
+        # rasa-sdk's async interface: run them off the event loop, which the gateway, pages and
+        # websockets of this process share.
+        result = await asyncio.to_thread(_run, action_call)
     except ActionExecutionRejection as exc:
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 400)
     except ActionNotFoundException as exc:
         log.error("unknown action %s", exc.action_name)
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 404)
     return JSONResponse(result.model_dump() if result else None)
+
+
+def _run(action_call: dict[str, Any]) -> Any:
+    """One action call on an event loop of this worker thread (the actions never await
+    anything bound to the app's loop)."""
+    return asyncio.run(executor().run(action_call))
 
 
 @router.get("/actions", tags=["rasa"])
