@@ -15,6 +15,7 @@ import random
 import statistics
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ class Sent:
     attempts: int = 0
     latency_ms: float = 0.0  # the attempt that was answered
     answered: bool = False
+    failures: list[str] = field(default_factory=list)  # what the attempts before got
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Load:
             "unanswered_by_client": len(self.sent) - len(self.answered),
             "polite_fallbacks": fallback,
             "retried": sum(1 for s in self.sent if s.attempts > 1),
+            "failed_attempts": dict(Counter(f for s in self.sent for f in s.failures)),
             "throughput_msg_s": round(len(self.answered) / self.elapsed_s, 1),
             "turn_p50_ms": round(statistics.median(lat), 1) if lat else None,
             "turn_p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 1) if lat else None,
@@ -81,8 +84,11 @@ async def send_until_answered(client: httpx.AsyncClient, item: Sent, deadline: f
                 json={"sender": item.sender, "message": item.text},
                 headers={"Idempotency-Key": item.key},
             )
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             resp = None
+            item.failures.append(type(exc).__name__)
+        if resp is not None and resp.status_code != 200:
+            item.failures.append(f"HTTP {resp.status_code}")
         if resp is not None and resp.status_code == 200:
             item.latency_ms = (time.perf_counter() - started) * 1000
             item.replies = [str(m.get("text") or "") for m in resp.json()]
@@ -117,6 +123,8 @@ async def run_load(
         async def customer(n: int) -> None:
             sender = f"{prefix}-{n}-{uuid.uuid4().hex[:6]}"
             i = 0
+            if think_s:  # customers arrive over the first pause, not all in the same instant
+                await asyncio.sleep(random.uniform(0, 2 * think_s))
             while time.monotonic() < stop_at:
                 item = Sent(sender, f"{sender}-{i}", script[(n + i) % len(script)])
                 sent.append(item)
