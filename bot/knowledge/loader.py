@@ -325,7 +325,7 @@ def _load_jsonl(file: Path) -> KnowledgeBase:
             "id": row.get("id"),
             "title": row.get("question"),
             "similar": row.get("similar") or [],
-            "answer": row.get("answer"),
+            "answer": row.get("answer") or "",
             "category": row.get("category") or "",
         }
         try:
