@@ -101,6 +101,8 @@ class KnowledgeService:
             self._kb = kb
             if book is not None:
                 self._diagnoser = diagnoser
+        # Live now with the last calibration; the base's own swaps in when it is fitted.
+        self.matcher.calibrate_in_background()
 
 
 @dataclass

@@ -28,8 +28,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from itertools import product
 from pathlib import Path
 
@@ -39,13 +37,17 @@ import typer
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.schema import KnowledgeBase
 from bot.matching.decide import Decider
-from bot.matching.features import (
-    FEATURES,
-    NEGATIVE_FEATURES,
-    DecisionFeatures,
-    decision_features,
+from bot.matching.features import FEATURES, NEGATIVE_FEATURES, DecisionFeatures
+from bot.matching.fitting import (
+    Components,
+    feature_matrix,
+    fit_logistic,
+    fused_scores,
+    out_of_fold,
+    top1_hits,
 )
-from bot.matching.fuse import FuseOutput, Fuser
+from bot.matching.fitting import components as index_components
+from bot.matching.fuse import Fuser
 from bot.matching.pipeline import Matcher
 from bot.matching.settings import MatchingSettings
 
@@ -80,23 +82,6 @@ def tune_split(kb: KnowledgeBase, holdout: int = 2) -> tuple[KnowledgeBase, list
     return kb.model_copy(update={"questions": questions}), queries
 
 
-@dataclass
-class Components:
-    """What each query got from the retrieval stages, before fusion."""
-
-    queries: list[str]  # normalized
-    truncated: list[bool]
-    lexical: np.ndarray  # queries x questions
-    dense: np.ndarray | None  # queries x phrasings (cosines)
-    answers: np.ndarray | None  # queries x questions (cosines to the answers)
-    negatives: list[float] | None  # per query, highest cosine to a negative (None: none)
-    coverage: list[tuple[float, float]]
-    boost: np.ndarray  # queries x questions (model numbers named in the query, validity)
-    outside: list[frozenset[str]]  # words of scope.yml in each query
-    outside_known: tuple[frozenset[str], ...]  # such words each question speaks of
-    gold: np.ndarray  # question position, -1 = out of scope
-
-
 def components(
     matcher: Matcher, kb: KnowledgeBase, queries: list[tuple[str, str | None]]
 ) -> Components:
@@ -107,126 +92,7 @@ def components(
     matcher.build(kb)
     index = matcher._index
     assert index is not None
-    ids = {qid: i for i, qid in enumerate(index.qids)}
-    kept = [(t, g) for t, g in queries if not g or g in ids]
-    texts, truncated, lex, den, ans, cov, boosts = [], [], [], [], [], [], []
-    neg: list[float] = []
-    n_phrasings = int(index.owner.shape[0])
-    for text, _ in kept:
-        norm = index.normalizer.run(text)
-        query = norm["text"]
-        tokens = index.segmenter.run(query)["tokens"]
-        out = index.lexical.run(index.terms(query, tokens))
-        texts.append(query)
-        truncated.append(norm["truncated"])
-        lex.append(out["scores"])
-        cov.append(out["coverage"])
-        if index.dense is not None:
-            if query:
-                dense_out = index.dense.run(query)
-                den.append(dense_out["scores"])
-                ans.append(dense_out["answer_scores"])
-                neg.append(dense_out["negative_max"])
-            else:
-                den.append(np.zeros(n_phrasings, np.float32))
-                ans.append(np.zeros(len(index.qids), np.float32))
-                neg.append(0.0)
-        boosts.append(
-            index.boost(query, None, frozenset(), matcher.settings.product_boost, date.today())
-        )
-    return Components(
-        queries=texts,
-        truncated=truncated,
-        lexical=np.array(lex, dtype=np.float32),
-        dense=np.array(den, dtype=np.float32) if den else None,
-        answers=np.array(ans, dtype=np.float32) if ans else None,
-        negatives=neg if neg and kb.negatives else None,
-        coverage=cov,
-        boost=np.array(boosts, dtype=np.float32),
-        outside=[index.outside(q) for q in texts],
-        outside_known=index.outside_known,
-        gold=np.array([ids[g] if g else -1 for _, g in kept]),
-    )
-
-
-def fused_scores(comp: Components, fuser: Fuser, layout: np.ndarray) -> list[FuseOutput]:
-    """`Fuser.run` on every query (boosts included)."""
-    out = []
-    for i in range(len(comp.queries)):
-        dense = comp.dense[i] if comp.dense is not None else None
-        out.append(fuser.run(comp.lexical[i], dense, layout, comp.boost[i]))
-    return out
-
-
-def top1_hits(comp: Components, fuser: Fuser, layout: np.ndarray) -> int:
-    """In-scope queries whose best-fused question is the gold one."""
-    fused = fused_scores(comp, fuser, layout)
-    return sum(
-        int(np.argmax(f["scores"]) == g) for f, g in zip(fused, comp.gold, strict=True) if g >= 0
-    )
-
-
-def feature_matrix(
-    comp: Components, fuser: Fuser, layout: np.ndarray, owner: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features (queries x FEATURES), the top question and its fused scores per query."""
-    assert comp.dense is not None, "the decision model needs dense scores"
-    rows, tops, scores = [], [], []
-    for i, f in enumerate(fused_scores(comp, fuser, layout)):
-        feats = decision_features(
-            f["scores"],
-            f["lexical"],
-            f["dense"],
-            f["dense_max"],
-            comp.dense[i],
-            owner,
-            comp.queries[i],
-            comp.coverage[i],
-            comp.outside[i],
-            comp.outside_known,
-            comp.answers[i] if comp.answers is not None else None,
-            comp.negatives[i] if comp.negatives is not None else None,
-        )
-        rows.append(list(feats))
-        tops.append(int(np.argmax(f["scores"])))
-        scores.append(f["scores"])
-    return np.array(rows, dtype=np.float64), np.array(tops), np.array(scores)
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> dict[str, float]:
-    """Ridge logistic regression (Newton steps) -> coefficients on the raw feature scale.
-
-    Args:
-        x: features, one row per query, columns in `FEATURES` order.
-        y: 1 when the top question is right (and the query in scope), else 0.
-        l2: penalty on the standardized coefficients (not the bias).
-
-    Returns:
-        Coefficient by feature name, plus ``bias``.
-    """
-    mu, sd = x.mean(axis=0), x.std(axis=0)
-    sd[sd < 1e-9] = 1.0
-    xs = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
-    w = np.zeros(xs.shape[1])
-    penalty = np.full(len(w), l2)
-    penalty[-1] = 0.0
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(xs @ w)))
-        grad = xs.T @ (p - y) + penalty * w
-        hess = (xs * (p * (1 - p))[:, None]).T @ xs + np.diag(penalty) + 1e-9 * np.eye(len(w))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    raw = w[:-1] / sd
-    model = {name: round(float(c), 4) for name, c in zip(FEATURES, raw, strict=True)}
-    model["bias"] = round(float(w[-1] - (raw * mu).sum()), 4)
-    return model
-
-
-def _probabilities(model: dict[str, float], x: np.ndarray) -> np.ndarray:
-    coef = np.array([model[name] for name in FEATURES])
-    return 1 / (1 + np.exp(-(x @ coef + model["bias"])))
+    return index_components(index, queries, matcher.settings.product_boost)
 
 
 def choose_probability(
@@ -252,16 +118,6 @@ def choose_probability(
         if wrong <= MAX_WRONG and oos <= MAX_OOS and r > best_right:
             best, best_right = float(th), float(r)
     return best
-
-
-def out_of_fold(x: np.ndarray, y: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Each query's probability from a model fitted without it (`FOLDS` folds)."""
-    folds = np.random.default_rng(seed).permutation(len(y)) % FOLDS
-    p = np.zeros(len(y))
-    for k in range(FOLDS):
-        train = folds != k
-        p[~train] = _probabilities(fit_logistic(x[train], y[train]), x[~train])
-    return p
 
 
 def component_scores(matcher: Matcher, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -416,7 +272,7 @@ def calibrate(
     fuser = Fuser(wl, 1 - wl, floor, top_n)
 
     # 2. Decision: logistic regression on the tune set; probability from out-of-fold.
-    x, top, scores = feature_matrix(tune, fuser, index.layout, index.owner)
+    x, top, scores = feature_matrix(tune, fuser, index)
     ins = tune.gold >= 0
     right = top == tune.gold
     y = (right & ins).astype(np.float64)
@@ -453,7 +309,7 @@ def calibrate(
         answer_probability=probability,
         min_margin=settings.answer_min_margin,
     )
-    x_loo, top_loo, scores_loo = feature_matrix(loo, fuser, loo_index.layout, loo_index.owner)
+    x_loo, top_loo, scores_loo = feature_matrix(loo, fuser, loo_index)
     report.update(
         {
             "lexical_weight": wl,

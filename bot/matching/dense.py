@@ -182,6 +182,35 @@ class EmbeddingCache:
         return vec
 
 
+NEAR_SAMPLE = 600  # phrasings sampled to measure how close the base's questions are
+
+
+def general_kept(corpus: np.ndarray, matrix: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Which messages of the general corpus stay evidence against answering on this base.
+
+    A message goes when some phrasing of the base is as close to it as the base's questions
+    typically are to each other (the median, over sampled phrasings, of the closest phrasing of
+    another question): a bank's base keeps its own bank questions, a chit-chat line stays.
+
+    Args:
+        corpus: vectors of the corpus messages.
+        matrix: vectors of the base's phrasings.
+        owner: question position of each phrasing.
+
+    Returns:
+        A boolean mask over the corpus.
+    """
+    if not len(corpus):
+        return np.zeros(0, dtype=bool)
+    closest = (corpus @ matrix.T).max(axis=1)
+    if len(np.unique(owner)) < 2:
+        return closest < 0.9
+    rows = np.random.default_rng(0).permutation(len(matrix))[:NEAR_SAMPLE]
+    sims = matrix[rows] @ matrix.T
+    sims[owner[rows][:, None] == owner[None, :]] = -1.0
+    return closest < float(np.median(sims.max(axis=1)))
+
+
 class DenseRetriever:
     """Dense retrieval stage.
 
@@ -194,6 +223,8 @@ class DenseRetriever:
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._answers = np.zeros((0, 0), dtype=np.float32)
         self._negatives = np.zeros((0, 0), dtype=np.float32)
+        self.negative_texts: list[str] = []
+        self._negative_rows: dict[str, int] = {}
 
     def warm_up(self) -> None:
         """Load the encoder and the persisted embeddings."""
@@ -206,21 +237,50 @@ class DenseRetriever:
         texts: list[str],
         answers: list[str] | None = None,
         negatives: list[str] | None = None,
+        general: list[str] | None = None,
+        owner: np.ndarray | None = None,
     ) -> None:
         """Index texts (normalized phrasings) and, optionally, each question's answer and the
-        (normalized) messages the centre does not answer."""
+        (normalized) messages the centre does not answer: its own (`negatives`) and those of the
+        shipped general corpus (`general`) that are not close to the base (`general_kept`).
+
+        Args:
+            texts: normalized phrasings, grouped by question.
+            answers: one text per question.
+            negatives: the base's own messages not to answer.
+            general: the general corpus, normalized.
+            owner: question position of each phrasing (needed with `general`).
+        """
         self.cache.load()
         self._matrix = self.cache.encode(texts)
         if answers:
             self._answers = self.cache.encode(answers)
-        if negatives:
-            self._negatives = self.cache.encode(negatives)
+        own = list(dict.fromkeys(t for t in negatives or () if t))
+        kept: list[str] = []
+        vectors = [self.cache.encode(own)] if own else []
+        if general and owner is not None and len(self._matrix):
+            corpus = list(dict.fromkeys(t for t in general if t and t not in set(own)))
+            found = self.cache.encode(corpus)
+            keep = general_kept(found, self._matrix, owner)
+            kept = [t for t, k in zip(corpus, keep, strict=True) if k]
+            vectors.append(found[keep])
+        self.negative_texts = own + kept
+        self._negatives = (
+            np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 0), np.float32)
+        )
+        self._negative_rows = {t: i for i, t in enumerate(self.negative_texts)}
 
-    def run(self, text: str) -> DenseOutput:
+    @property
+    def n_negatives(self) -> int:
+        """Messages not to answer in the index (own and general)."""
+        return len(self._negatives)
+
+    def run(self, text: str, skip: str | None = None) -> DenseOutput:
         """Cosine similarity of `text` to every indexed phrasing.
 
         Args:
             text: the normalized query (not empty).
+            skip: a message of the negatives not to count (a calibration probe that is one).
 
         Returns:
             One score per phrasing, and one per answer when answers are indexed.
@@ -229,5 +289,10 @@ class DenseRetriever:
         with _one_blas_thread:
             scores = self._matrix @ query
             answer_scores = self._answers @ query if len(self._answers) else self._answers[:0, 0]
-            negative_max = float(np.max(self._negatives @ query)) if len(self._negatives) else 0.0
+            negative_max = 0.0
+            if len(self._negatives):
+                near = self._negatives @ query
+                if skip is not None and skip in self._negative_rows:
+                    near[self._negative_rows[skip]] = -1.0
+                negative_max = float(np.max(near))
         return {"scores": scores, "answer_scores": answer_scores, "negative_max": negative_max}

@@ -31,6 +31,7 @@ FEATURES = (
     "ansmargin",
     "negcos",
     "negmargin",
+    "foreign",
 )
 
 #: Features that need ``negatives.yml``; a base without negatives is decided without them.
@@ -57,6 +58,7 @@ class DecisionFeatures(NamedTuple):
     ansmargin: float = 0.0  # its lead over the closest answer of any other question
     negcos: float = 0.0  # cosine of the closest message the centre does not answer (negatives)
     negmargin: float = 0.0  # maxcos minus negcos: closer to its question than to a negative?
+    foreign: float = 0.0  # rarest word of the query the base knows but the top question lacks
 
 
 def decision_features(
@@ -72,6 +74,7 @@ def decision_features(
     outside_known: Sequence[frozenset[str]] = (),
     answer_scores: np.ndarray | None = None,
     negative_max: float | None = None,
+    foreign: float = 0.0,
 ) -> DecisionFeatures:
     """The features of one query's ranking.
 
@@ -91,6 +94,8 @@ def decision_features(
             answer features are 0).
         negative_max: the query's highest cosine to a message of ``negatives.yml`` (None: no
             negatives, read as a cosine of 0: nothing near).
+        foreign: see `LexicalRetriever.foreign` (a subject the top question does not speak of:
+            电脑 in 「电脑老是很卡」 matched to the phone's 卡顿).
 
     Returns:
         The features of the top question.
@@ -128,4 +133,5 @@ def decision_features(
         ansmargin=lead(answers) if answers is not None else 0.0,
         negcos=negative_max or 0.0,
         negmargin=float(dense_max[top]) - (negative_max or 0.0),
+        foreign=foreign,
     )

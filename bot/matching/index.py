@@ -7,6 +7,8 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from bot.matching.dense import DenseRetriever, EmbeddingCache
 from bot.matching.fuse import group_layout
 from bot.matching.lexical import LexicalRetriever, lexical_terms
 from bot.matching.normalize import Normalizer
+from bot.matching.pinyin import PinyinRepair
 from bot.matching.segment import Segmenter
 from bot.matching.settings import MatchingSettings
 
@@ -41,6 +44,11 @@ class Index:
     line_masks: dict[str, np.ndarray]  # product line -> questions that apply to it
     outside_re: re.Pattern[str] | None = None  # words of things the centre does not serve
     outside_known: tuple[frozenset[str], ...] = ()  # those words each question speaks of
+    repair: PinyinRepair | None = None  # the base's words back where a query has their sound
+
+    def query(self, normalized: str) -> str:
+        """The normalized query as matched: pinyin and homophones of base words repaired."""
+        return self.repair.run(normalized) if self.repair is not None else normalized
 
     def outside(self, query: str) -> frozenset[str]:
         """Words of `knowledge/scope.yml` in a normalized query."""
@@ -94,6 +102,16 @@ def _models(kb: KnowledgeBase) -> dict[str, str]:
     out = dict(full)
     out.update({p: next(iter(ls)) for p, ls in prefixes.items() if len(ls) == 1 and p not in full})
     return out
+
+
+_GENERAL = Path(__file__).resolve().parent / "data" / "general.txt"
+
+
+@lru_cache(maxsize=1)
+def general_messages() -> tuple[str, ...]:
+    """The shipped general corpus: chit-chat and other trades' questions (`data/general.txt`)."""
+    lines = _GENERAL.read_text(encoding="utf-8").splitlines()
+    return tuple(t.strip() for t in lines if t.strip() and not t.startswith("#"))
 
 
 _SENTENCE_RE = re.compile(r"[。！？；;!?\n]")
@@ -197,6 +215,10 @@ class IndexBuilder:
                 # words users use for it (top-1 0.36 vs 0.21 for the best single phrasing).
                 docs.append(doc)
             self._texts = kept  # forget phrasings that were edited away
+            repair = None
+            if self.settings.pinyin_repair:
+                spoken = (t[2:] for _, terms in kept.values() for t in terms if t.startswith("w:"))
+                repair = PinyinRepair(spoken, segmenter.known)
             lexical = LexicalRetriever(self.settings.bm25_k1, self.settings.bm25_b)
             lexical.fit(docs)
             dense = None
@@ -205,10 +227,20 @@ class IndexBuilder:
                 # Answers too: whether the answer speaks to the query is evidence for the
                 # decision (features `anscos`, `ansmargin`); cached by text like phrasings.
                 answers = [answer_text(q.title, q.answer) for q in kb.questions.values()]
-                # Messages not to answer (negatives.yml), read like queries: feature `negcos`.
+                # Messages not to answer, read like queries (feature `negcos`): the base's own
+                # (negatives.yml) and the shipped general corpus, minus what the base answers.
+                general = general_messages()
                 negatives = [self._normalized(normalizer, t) for t in kb.negatives]
-                self._norms = {t: self._norms[t] for t in kb.negatives}  # forget removed ones
-                dense.fit(texts, answers, [t for t in negatives if t])
+                corpus = [self._normalized(normalizer, t) for t in general]
+                self._norms = {t: self._norms[t] for t in (*kb.negatives, *general)}
+                bounds = np.append(np.array(starts, dtype=np.int64), len(texts))
+                dense.fit(
+                    texts,
+                    answers,
+                    negatives,
+                    corpus,
+                    np.repeat(np.arange(len(starts)), np.diff(bounds)),
+                )
             model_re = _words_re(list(models), whole_words=True)
             questions = list(kb.questions.values())
             outside_re = _words_re([normalizer.run(w)["text"] for w in kb.outside if w.strip()])
@@ -256,4 +288,5 @@ class IndexBuilder:
                 line_masks=line_masks,
                 outside_re=outside_re,
                 outside_known=tuple(known),
+                repair=repair,
             )

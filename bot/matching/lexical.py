@@ -61,6 +61,7 @@ class LexicalRetriever:
         self._vocab: dict[str, int] = {}
         self._idf = np.zeros(0, dtype=np.float32)
         self._weights: sparse.csc_matrix | None = None
+        self._rows: sparse.csr_matrix | None = None
         self._avgdl = 1.0
         self._max_idf = 1.0
 
@@ -90,6 +91,7 @@ class LexicalRetriever:
         norm = self.k1 * (1 - self.b + self.b * lengths[r] / self._avgdl)
         data = idf[c] * tf_arr * (self.k1 + 1) / (tf_arr + norm)
         self._weights = sparse.csc_matrix((data, (r, c)), shape=(len(docs), len(vocab)))
+        self._rows = self._weights.tocsr()
         self._vocab = vocab
         self._idf = idf
         self._max_idf = math.log1p((n_docs + 0.5) / 0.5)
@@ -142,3 +144,30 @@ class LexicalRetriever:
             counts[kind + 1] += 1
             counts[kind] += term in self._vocab
         return counts[0] / max(counts[1], 1), counts[2] / max(counts[3], 1)
+
+    def word_ids(self, terms: list[str]) -> np.ndarray:
+        """Vocabulary ids of the query's words (``w:`` terms, two characters or more) the index
+        knows."""
+        ids = {
+            self._vocab[t] for t in terms if t.startswith("w:") and len(t) > 3 and t in self._vocab
+        }
+        return np.array(sorted(ids), dtype=np.int64)
+
+    def foreign(self, word_ids: np.ndarray, doc: int) -> float:
+        """The rarest known word of a query that document `doc` does not contain, as its IDF
+        over the highest possible IDF (0: the document has every known word of the query).
+
+        A word the base uses elsewhere but the matched question never does is a subject the
+        question does not speak of: 电脑 in 「电脑老是很卡怎么办」 matched to the phone's 卡顿.
+
+        Args:
+            word_ids: see `word_ids`.
+            doc: the matched document.
+        """
+        if self._rows is None or not len(word_ids):
+            return 0.0
+        own = self._rows.indices[self._rows.indptr[doc] : self._rows.indptr[doc + 1]]
+        missing = word_ids[~np.isin(word_ids, own)]
+        if not len(missing):
+            return 0.0
+        return float(self._idf[missing].max()) / self._max_idf

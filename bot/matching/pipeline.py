@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 from bot.knowledge.schema import KnowledgeBase
+from bot.matching.autocal import calibrate_base
+from bot.matching.calibration import Calibration, CalibrationStore, fingerprint
 from bot.matching.decide import Decider, Decision
 from bot.matching.dense import DenseRetriever, EmbeddingCache
 from bot.matching.encoders import get_encoder
@@ -18,6 +21,19 @@ from bot.matching.features import decision_features
 from bot.matching.fuse import Fuser
 from bot.matching.index import Index, IndexBuilder
 from bot.matching.settings import MatchingSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Live:
+    """What serves queries: an index and the calibration deciding on it, swapped as one."""
+
+    index: Index
+    key: str  # fingerprint of the index's base
+    calibration: Calibration
+    fuser: Fuser
+    decider: Decider
 
 
 class Candidate(NamedTuple):
@@ -70,25 +86,15 @@ class Matcher:
             else None
         )
         self._builder = IndexBuilder(s, self._cache)
-        self.fuser = Fuser(s.lexical_weight, s.dense_weight, s.dense_floor, s.dense_top_n)
-        rule = (s.answer_threshold, s.answer_margin, s.clarify_threshold, s.clarify_gap)
-        self.decider = Decider(
-            *rule,
-            s.clarify_max,
-            model=s.answer_model,
-            answer_probability=s.answer_probability,
-            min_margin=s.answer_min_margin,
-        )
-        # A base without negatives.yml is decided by the model fitted without that evidence.
-        self.decider_without_negatives = Decider(
-            *rule,
-            s.clarify_max,
-            model=s.answer_model_without_negatives,
-            answer_probability=s.answer_probability_without_negatives,
-            min_margin=s.answer_min_margin,
-        )
-        self._index: Index | None = None
+        # The calibration builds split indexes with a builder of its own (the live one keeps
+        # its caches for the next publish).
+        self._calibration_builder = IndexBuilder(s, self._cache)
+        self.store = CalibrationStore(s.calibration_dir)
+        self._live: _Live | None = None
         self._build_lock = threading.Lock()
+        self._calibrate_lock = threading.Lock()
+        self._pending: tuple[Index, str] | None = None
+        self._worker: threading.Thread | None = None
         self.last_build_s = 0.0
 
     @property
@@ -99,7 +105,27 @@ class Matcher:
     @property
     def kb(self) -> KnowledgeBase | None:
         """The knowledge base of the live index."""
-        return self._index.kb if self._index else None
+        return self._live.index.kb if self._live else None
+
+    @property
+    def _index(self) -> Index | None:
+        return self._live.index if self._live else None
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The calibration deciding on the live index."""
+        return self._live.calibration if self._live else None
+
+    @property
+    def live_key(self) -> str | None:
+        """The fingerprint of the live base."""
+        return self._live.key if self._live else None
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the live calibration was fitted on the live base."""
+        live = self._live
+        return live is not None and live.calibration.fingerprint == live.key
 
     def warm_up(self) -> None:
         """Load the heavy state: the encoder, jieba's dictionary, the script converter."""
@@ -110,6 +136,10 @@ class Matcher:
     def build(self, kb: KnowledgeBase) -> None:
         """Build an index of `kb` and make it live atomically.
 
+        It goes live with the calibration stored for this very base if there is one (a restart,
+        a rollback), else with the last one (an edit rarely moves it much), else the shipped
+        default. `calibrate` or `calibrate_in_background` then fits one for it.
+
         Args:
             kb: a validated knowledge base.
 
@@ -119,10 +149,97 @@ class Matcher:
         with self._build_lock:
             started = time.perf_counter()
             index = self._builder.build(kb)
-            self._index = index  # one reference assignment: readers see old or new, whole
+            key = fingerprint(kb, self.settings)
+            calibration = self.store.get(key)
+            if calibration is None:
+                live = self._live
+                calibration = (
+                    live.calibration
+                    if live is not None and live.calibration.source == "base"
+                    else Calibration.default(self.settings, negatives=bool(kb.negatives))
+                )
+            # One reference assignment: readers see the old or the new pair, whole.
+            self._live = self._make_live(index, key, calibration)
             self.last_build_s = time.perf_counter() - started
             if self._cache is not None:
                 self._cache.save()  # after the swap: persisting is not on the edit-to-live path
+
+    def _make_live(self, index: Index, key: str, calibration: Calibration) -> _Live:
+        c, s = calibration, self.settings
+        decider = Decider(
+            s.answer_threshold,
+            s.answer_margin,
+            c.clarify_threshold,
+            s.clarify_gap,
+            s.clarify_max,
+            model=c.answer_model,
+            answer_probability=c.answer_probability,
+            min_margin=s.answer_min_margin,
+        )
+        fuser = Fuser(c.lexical_weight, c.dense_weight, c.dense_floor, c.dense_top_n)
+        return _Live(index, key, calibration, fuser, decider)
+
+    def calibrate(self) -> Calibration | None:
+        """Calibrate the live base now (if it has no calibration of its own) and swap it in.
+
+        Returns:
+            The live calibration afterwards (None before the first build).
+        """
+        live = self._live
+        if live is None:
+            return None
+        if live.calibration.fingerprint != live.key:
+            self._calibrate(live.index, live.key)
+        return self.calibration
+
+    def calibrate_in_background(self) -> threading.Thread | None:
+        """Calibrate the live base on a background thread; the newest base wins.
+
+        While one calibration runs, later builds only leave their base to be calibrated next
+        (bases published meanwhile and replaced are skipped).
+
+        Returns:
+            The worker thread (join it to wait), or None when there is nothing to do.
+        """
+        live = self._live
+        if live is None or live.calibration.fingerprint == live.key or self._cache is None:
+            return None
+        with self._calibrate_lock:
+            self._pending = (live.index, live.key)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(
+                    target=self._drain, name="kefu-calibration", daemon=True
+                )
+                self._worker.start()
+            return self._worker
+
+    def _drain(self) -> None:
+        while True:
+            with self._calibrate_lock:
+                job, self._pending = self._pending, None
+            if job is None:
+                return
+            try:
+                self._calibrate(*job)
+            except Exception:  # a failed calibration leaves the last one deciding
+                log.exception("calibration failed; the previous one stays live")
+
+    def _calibrate(self, index: Index, key: str) -> None:
+        if self._cache is None:
+            return
+        calibration = calibrate_base(index.kb, index, self._calibration_builder, self.settings, key)
+        self.store.put(calibration)
+        self._cache.save()  # the variants it encoded, for the next calibration
+        with self._build_lock:
+            live = self._live
+            if live is not None and live.key == key:
+                self._live = self._make_live(live.index, key, calibration)
+        log.info(
+            "calibrated %d questions in %.1f s: %s",
+            len(index.qids),
+            calibration.seconds,
+            calibration.estimates,
+        )
 
     def match(
         self,
@@ -143,21 +260,23 @@ class Matcher:
         Returns:
             The decision, the ranking and per-stage timings.
         """
-        index = self._index
-        if index is None:
+        live = self._live
+        if live is None:
             raise RuntimeError("Matcher.build() has not been called")
+        index = live.index
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         norm = index.normalizer.run(text)
         t1 = time.perf_counter()
         timings["normalize"] = (t1 - t0) * 1000
-        query = norm["text"]
+        query = index.query(norm["text"])
         if not any(ch.isalnum() for ch in query):
             return MatchResult("none", [], [], query, timings)
         tokens = index.segmenter.run(query)["tokens"]
         t2 = time.perf_counter()
         timings["segment"] = (t2 - t1) * 1000
-        lexical_out = index.lexical.run(index.terms(query, tokens))
+        terms = index.terms(query, tokens)
+        lexical_out = index.lexical.run(terms)
         t3 = time.perf_counter()
         timings["lexical"] = (t3 - t2) * 1000
         dense_out = index.dense.run(query) if index.dense is not None else None
@@ -165,7 +284,7 @@ class Matcher:
         t4 = time.perf_counter()
         timings["dense"] = (t4 - t3) * 1000
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
-        fused_out = self.fuser.run(lexical_out["scores"], dense, index.layout, boost)
+        fused_out = live.fuser.run(lexical_out["scores"], dense, index.layout, boost)
         fused = fused_out["scores"]
         k = min(self.settings.top_k, len(fused))
         top = np.argpartition(-fused, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
@@ -176,7 +295,7 @@ class Matcher:
             if np.isfinite(fused[i])
         ]
         features = None
-        decider = self.decider if index.kb.negatives else self.decider_without_negatives
+        decider = live.decider
         if decider.uses_model and dense is not None and ranking:
             features = decision_features(
                 fused,
@@ -190,7 +309,8 @@ class Matcher:
                 index.outside(query),
                 index.outside_known,
                 dense_out["answer_scores"] if dense_out is not None else None,
-                dense_out["negative_max"] if dense_out is not None and index.kb.negatives else None,
+                dense_out["negative_max"] if dense_out is not None else None,
+                index.lexical.foreign(index.lexical.word_ids(terms), int(top[0])),
             )
         # Decided on the exact scores: the candidates' are rounded for display.
         exact = [float(fused[i]) for i in top if np.isfinite(fused[i])]

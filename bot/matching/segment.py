@@ -79,3 +79,9 @@ class Segmenter:
         if self._tokenizer is None:
             self.warm_up()
         return {"tokens": [t for t in self._tokenizer.cut(text) if t.strip()]}
+
+    def known(self, word: str) -> bool:
+        """Whether `word` is in the dictionary (jieba's or the domain's)."""
+        if self._tokenizer is None:
+            self.warm_up()
+        return bool(self._tokenizer.FREQ.get(word))

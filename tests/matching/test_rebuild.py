@@ -111,12 +111,12 @@ class TestRebuild:
         # An editor adds a message that was answered wrongly to negatives.yml: it goes live with
         # the next build and the message is no longer answered directly.
         m, _ = fresh
-        kb = small_kb(shipped_kb).model_copy(update={"negatives": []})
+        kb = small_kb(shipped_kb).model_copy(update={"negatives": ["今天天气怎么样"]})
         m.build(kb)
         text = "电脑自动关机了"
         before = m.match(text)
         assert before.decision == "answer", before
-        m.build(kb.model_copy(update={"negatives": [text]}))
+        m.build(kb.model_copy(update={"negatives": [*kb.negatives, text]}))
         after = m.match(text)
         assert after.decision != "answer", after
         assert after.candidates[0].id == before.candidates[0].id  # the ranking is unchanged
