@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from bot.knowledge.schema import DictWord, KnowledgeBase
+from bot.knowledge.schema import DictWord, KnowledgeBase, StandardQuestion
 from bot.matching.dense import DenseRetriever, EmbeddingCache
 from bot.matching.fuse import group_layout
 from bot.matching.lexical import LexicalRetriever, lexical_terms
@@ -45,6 +46,20 @@ class Index:
     outside_re: re.Pattern[str] | None = None  # words of things the centre does not serve
     outside_known: tuple[frozenset[str], ...] = ()  # those words each question speaks of
     repair: PinyinRepair | None = None  # the base's words back where a query has their sound
+    line_words: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> its lines
+
+    def conflict(self, query: str, top: int) -> bool:
+        """Whether the query names product lines the matched question is not for.
+
+        「电脑老是很卡怎么办」 matched to the phone's 卡顿: 电脑 is said in questions of the
+        computer lines, the 卡顿 question is for phones and tablets. A query naming a line of
+        the question too (手机连电脑传文件) is no conflict; nor is a question for every line.
+        """
+        own = self.products[top]
+        if not own or not self.line_words:
+            return False
+        named = [lines for word, lines in self.line_words.items() if word in query]
+        return bool(named) and all(own.isdisjoint(lines) for lines in named)
 
     def query(self, normalized: str) -> str:
         """The normalized query as matched: pinyin and homophones of base words repaired."""
@@ -140,6 +155,48 @@ def _words_re(words: list[str], whole_words: bool = False) -> re.Pattern[str] | 
         for w in words
     ]
     return re.compile("|".join(parts))
+
+
+LINE_WORD_MIN = 3  # titles of line-specific questions a word must be said in
+LINE_WORD_STRAY = 0.1  # share of them that may be for other lines only (怎么 is said for all)
+LINE_WORD_SHARE = 0.12  # share of the titles of its lines' questions a line word is said in
+
+
+def _line_words(
+    questions: list[StandardQuestion], segmenter: Segmenter, normalizer: Normalizer
+) -> dict[str, frozenset[str]]:
+    """Words that name product lines, learnt from the base: a word said in the titles of at
+    least `LINE_WORD_MIN` line-specific questions, mapped to the lines at least half of them
+    are for, and hardly ever in a question for other lines only (电脑 -> the computer lines;
+    怎么 and 卡顿 are said for every line: no product word)."""
+    said: dict[str, list[frozenset[str]]] = {}
+    every = frozenset().union(*(q.products for q in questions))
+    specific = [frozenset(q.products) for q in questions if q.products and set(q.products) != every]
+    for q in questions:
+        if not q.products or frozenset(q.products) == every:
+            continue
+        title = normalizer.run(q.title)["text"]
+        for word in set(segmenter.run(title)["tokens"]):
+            if len(word) >= 2 and not word.isascii():
+                said.setdefault(word, []).append(frozenset(q.products))
+    out = {}
+    for word, lines in said.items():
+        if len(lines) < LINE_WORD_MIN:
+            continue
+        counts = Counter(line for own in lines for line in own)
+        named = frozenset(line for line, n in counts.items() if 2 * n >= len(lines))
+        elsewhere = sum(own.isdisjoint(named) for own in lines)
+        # A name of the lines is said in many of their questions (电脑, 手机), a common word in
+        # few of them (可以, 问题).
+        theirs = sum(not own.isdisjoint(named) for own in specific)
+        if (
+            named
+            and named != every
+            and elsewhere <= LINE_WORD_STRAY * len(lines)
+            and len(lines) >= LINE_WORD_SHARE * theirs
+        ):
+            out[word] = named
+    return out
 
 
 class IndexBuilder:
@@ -289,4 +346,5 @@ class IndexBuilder:
                 outside_re=outside_re,
                 outside_known=tuple(known),
                 repair=repair,
+                line_words=_line_words(questions, segmenter, normalizer),
             )

@@ -314,7 +314,9 @@ class Matcher:
             )
         # Decided on the exact scores: the candidates' are rounded for display.
         exact = [float(fused[i]) for i in top if np.isfinite(fused[i])]
-        decided = decider.run(exact, norm["truncated"], features)
+        # Naming a product line the top question is not for holds the direct answer back.
+        held = norm["truncated"] or bool(len(top) and index.conflict(query, int(top[0])))
+        decided = decider.run(exact, held, features)
         t5 = time.perf_counter()
         timings["fuse_decide"] = (t5 - t4) * 1000
         timings["total"] = (t5 - t0) * 1000

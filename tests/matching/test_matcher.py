@@ -115,6 +115,19 @@ class TestDecisionModel:
         assert result.confidence is None
         assert result.decision == "answer" and "丢" in result.choices[0].title
 
+    def test_a_product_line_the_question_is_not_for_holds_back_the_answer(
+        self, matcher: Matcher
+    ) -> None:
+        # The base has no question on a slow PC; the phone's 卡顿 answer must not be given.
+        phone = matcher.match("手机老是很卡怎么办")
+        pc = matcher.match("电脑老是很卡怎么办")
+        assert phone.decision == "answer" and phone.answer_id == "phone-008"
+        assert pc.candidates[0].id == "phone-008" and pc.decision != "answer", pc
+        index = matcher._index
+        assert index is not None
+        assert index.line_words["电脑"] == {"book", "raptor", "desktop"}
+        assert "可以" not in index.line_words  # said in questions of every line
+
 
 class TestQueryCache:
     def test_known_phrasing_and_repeated_query_skip_the_encoder(
