@@ -285,8 +285,10 @@ class IndexBuilder:
                 # decision (features `anscos`, `ansmargin`); cached by text like phrasings.
                 answers = [answer_text(q.title, q.answer) for q in kb.questions.values()]
                 # Messages not to answer, read like queries (feature `negcos`): the base's own
-                # (negatives.yml) and the shipped general corpus, minus what the base answers.
-                general = general_messages()
+                # (negatives.yml), or when it has none, the shipped general corpus minus what
+                # the base answers (the decision model of a base with its own was fitted on
+                # them alone).
+                general = () if kb.negatives else general_messages()
                 negatives = [self._normalized(normalizer, t) for t in kb.negatives]
                 corpus = [self._normalized(normalizer, t) for t in general]
                 self._norms = {t: self._norms[t] for t in (*kb.negatives, *general)}

@@ -69,9 +69,10 @@ class MatchingSettings(BaseModel):
     shipped base: the decision model is fitted on the tune queries (``eval/queries.tune.jsonl``
     to ``queries.tune4.jsonl``, 2,582 lines: 1,381 in scope, 1,201 out-of-scope probes),
     ties between rankings are broken on a leave-some-out split of the base's own phrasings, and
-    the dev set is never used. They depend on the encoder and, less, on the knowledge base:
-    recalibrate when you change the encoder or much of the base, and set the printed values
-    here or in the environment.
+    the dev set is never used. A base without ``negatives.yml`` (an import) is decided by
+    ``answer_model_without_negatives``, fitted on bases of other shapes and trades. Every base
+    is then calibrated on itself (`bot.matching.autocal`: ranking weights and the probability
+    to answer at), so these are the starting point and the fallback, not hand-tuned values.
     """
 
     encoder: str = Field(
