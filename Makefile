@@ -34,6 +34,7 @@ test-production: model haproxy
 
 bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
 	.venv/bin/python -m bench
+	.venv/bin/python -m bench.calibration
 	.venv/bin/python -m bench.roundtrip -n 100
 	.venv/bin/python -m bench.production
 	.venv/bin/python -m bench.wechat -n 60 -m 40
