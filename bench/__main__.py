@@ -127,12 +127,14 @@ def main() -> None:
     matcher.warm_up()
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
-    for name, kb_path, queries_path in bases(args.base):
-        rasa = name == SHIPPED and not args.skip_rasa
-        results += run_base(name, kb_path, queries_path, matcher, rasa, args.rasa_epochs)
     out = ROOT / "var" / "bench" / "matching.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"results": results}, ensure_ascii=False, indent=2), "utf-8")
+    for name, kb_path, queries_path in bases(args.base):
+        rasa = name == SHIPPED and not args.skip_rasa
+        rows = run_base(name, kb_path, queries_path, matcher, rasa, args.rasa_epochs)
+        results += rows
+        console.print(table(rows))  # each base as soon as it is done
+        out.write_text(json.dumps({"results": results}, ensure_ascii=False, indent=2), "utf-8")
     Console(width=max(Console().width, 140)).print(table(results))
     console.print(f"{time.perf_counter() - started:.0f} s; written to {out.relative_to(ROOT)}")
 

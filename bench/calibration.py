@@ -1,7 +1,7 @@
 """How long a base's calibration takes (`Matcher.calibrate`), by base size.
 
-Bases of N questions are put together from the bases in ``eval/bases/`` (and the shipped one
-as a flat import), so they have the mixed shapes a real import has. The index is built first
+Bases of N questions are put together from the bases in ``eval/bases/`` (and the shipped one's
+titles and answers as a flat import), so they have the mixed shapes a real import has. The index is built first
 (phrasings encoded, as after a publish); the time is the calibration alone, in the background
 of a serving app. A second run of the same base shows the cost without new encodings (the
 variants are cached).
@@ -25,10 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pooled(n: int) -> KnowledgeBase:
-    """A base of `n` questions taken in turn from every base of ``eval/`` and the shipped one."""
+    """A base of `n` questions taken in turn from every base of ``eval/`` and the shipped one
+    (its titles and answers)."""
     sources = [load_knowledge(p) for p in sorted((ROOT / "eval" / "bases").glob("*/kb.jsonl"))]
     shipped = load_knowledge(ROOT / "knowledge")
-    sources.append(KnowledgeBase(questions=dict(shipped.questions)))
+    titles = {k: q.model_copy(update={"similar": []}) for k, q in shipped.questions.items()}
+    sources.append(KnowledgeBase(questions=titles))  # as a flat import of titles and answers
     pools = [list(b.questions.values()) for b in sources]
     questions = {}
     i = 0
