@@ -19,7 +19,8 @@ from bot.runtime.production import ProductionStack
 from tests.conftest import ROOT, run_async
 from tests.production.conftest import Servers
 
-pytestmark = pytest.mark.production
+# Minutes of load, and replicas restarted under it (slow on a shared 2-core machine).
+pytestmark = [pytest.mark.production, pytest.mark.timeout(2400)]
 
 POLITE = polite_texts(ROOT / "knowledge")
 LOAD_S = float(os.environ.get("KEFU_FAULT_LOAD_S", "60"))

@@ -26,7 +26,7 @@ from bot.runtime.production import ProductionStack
 from tests.conftest import ROOT, run_async
 from tests.production.conftest import STAFF, SUPERVISOR, Servers
 
-pytestmark = pytest.mark.production
+pytestmark = [pytest.mark.production, pytest.mark.timeout(1200)]  # replicas restart here
 
 
 def post(url: str, sender: str, message: str, key: str | None = None) -> list[dict[str, Any]]:
