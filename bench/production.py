@@ -85,6 +85,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--fault-s", type=float, default=180.0)
     parser.add_argument("--think-s", type=float, default=20.0, help="faults: mean pause")
+    parser.add_argument(
+        "--embedded-only", action="store_true", help="single turn, saturation, bare Rasa only"
+    )
     args = parser.parse_args()
     train_if_changed(ROOT / "models")
     out: dict[str, Any] = {}
@@ -95,7 +98,9 @@ def main() -> None:
             "KEFU_ANALYTICS__ROLLUP_INTERVAL_S": "20",
             "KEFU_ANALYTICS__SCAN_INTERVAL_S": "5",
         }
-        with LocalStack(model_path(ROOT / "models"), work / "embedded", env=defaults) as stack:
+        stack = LocalStack(model_path(ROOT / "models"), work / "embedded", env=defaults)
+        try:
+            stack.start(timeout_s=900)  # a machine shared by several test runs starts slowly
             figures(stack.url, 4, 5)  # warm both processes
             out["embedded_single"] = figures(stack.url, 1, args.single_s)
             out["embedded_saturation"] = figures(stack.url, args.users, args.saturation_s)
@@ -104,6 +109,11 @@ def main() -> None:
             out["bare_rasa_saturation"] = figures(
                 stack.rasa.url, args.users, args.saturation_s, thanks
             )
+        finally:
+            stack.stop()
+        if args.embedded_only:
+            print(json.dumps(out, indent=2, ensure_ascii=False))
+            return
         pg, redis = PrivatePostgres(), PrivateRedis(work / "redis")
         pg.start()
         redis.start()
