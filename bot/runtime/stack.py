@@ -65,8 +65,12 @@ class LocalStack:
         """Start both and wait until the app is healthy and Rasa has loaded its model."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.rasa.start()
-        self._start_app(timeout_s)
-        self.rasa.wait_ready(timeout_s)
+        try:
+            self._start_app(timeout_s)
+            self.rasa.wait_ready(timeout_s)
+        except BaseException:
+            self.stop()  # a start that failed leaves no Rasa or app running
+            raise
 
     def restart_app(self, env: dict[str, str] | None = None, timeout_s: float = 300) -> None:
         """Restart the app only (Rasa keeps running), with `env` as its extra environment."""
