@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.analytics.charts import Charts
@@ -29,7 +29,7 @@ def options(s: Session) -> dict[str, list[Any]]:
         ("product_lines", C.product_line),
         ("categories", C.category),
     ):
-        out[name] = sorted(v for v in s.scalars(select(distinct(column))) if v)
+        out[name] = sorted(v for v in s.scalars(select(column).distinct()) if v)
     return out
 
 

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.analytics import words
 from bot.analytics.contacts import Contact, QuestionInfo, build, outcome, split
 from bot.analytics.settings import AnalyticsSettings
 from bot.handoff.store import aware
@@ -40,6 +41,15 @@ from bot.storage.supervision import (
 log = logging.getLogger(__name__)
 MARGIN = 500  # message ids: rows of transactions committed late still get rolled up
 STATE = "rollup"
+MESSAGE_COLUMNS = (
+    Message.id,
+    Message.conversation_id,
+    Message.direction,
+    Message.role,
+    Message.text,
+    Message.payload,
+    Message.created_at,
+)
 FACT_FIELDS = [c.name for c in AnalyticsContact.__table__.columns if c.name != "id"]
 
 
@@ -120,9 +130,9 @@ class Rollup:
             s.execute(delete(AnalyticsContact).where(AnalyticsContact.id.in_(gone)))
         convs = {c.id: c for c in s.scalars(select(Conversation).where(Conversation.id.in_(ids)))}
         low = min(from_msg.values(), default=0) if len(from_msg) == len(ids) else 0
-        messages: dict[int, list[Message]] = defaultdict(list)
-        for m in s.scalars(
-            select(Message)
+        messages: dict[int, list[Any]] = defaultdict(list)
+        for m in s.execute(  # plain rows: the ORM's bookkeeping costs more than the reading
+            select(*MESSAGE_COLUMNS)
             .where(Message.conversation_id.in_(ids), Message.id >= low)
             .order_by(Message.id)
         ):
@@ -185,12 +195,14 @@ class Rollup:
             )
         if not rows:
             return
-        ids = s.scalars(insert(AnalyticsContact).returning(AnalyticsContact.id), rows).all()
+        table: Table = AnalyticsContact.__table__  # type: ignore[assignment]
+        ids = s.connection().execute(insert(table).returning(table.c.id), rows).scalars().all()
         turns: list[dict[str, Any]] = []
         steps: list[dict[str, Any]] = []
         for (conv, c), cid in zip(contacts, ids, strict=True):
             line, category = c.facts.get("product_line"), c.facts.get("category")
             for t in c.turns:
+                subject = words.subject(t.text)[:40] if t.decision == "none" and t.text else None
                 turns.append(
                     {
                         **t.__dict__,
@@ -198,22 +210,35 @@ class Rollup:
                         "channel": conv.channel,
                         "product_line": line,
                         "category": category,
+                        "subject": subject,
                     }
                 )
             steps += [{**st.__dict__, "contact_id": cid} for st in c.steps]
         if turns:
-            s.execute(insert(AnalyticsTurn), turns)
+            s.connection().execute(insert(AnalyticsTurn.__table__), turns)  # type: ignore[arg-type]
         if steps:
-            s.execute(insert(AnalyticsStep), steps)
+            s.connection().execute(insert(AnalyticsStep.__table__), steps)  # type: ignore[arg-type]
 
     def _recontacts(self, s: Session, customers: set[int], since: datetime) -> None:
         """Set `recontact_at` and the outcomes of the customers' contacts near `since`."""
         if not customers:
             return
         window = timedelta(hours=self.conf.recontact_hours)
+        c = AnalyticsContact
         rows = list(
-            s.scalars(
-                select(AnalyticsContact)
+            s.execute(
+                select(
+                    c.id,
+                    c.customer_id,
+                    c.started_at,
+                    c.ended_at,
+                    c.recontact_at,
+                    c.self_service,
+                    c.fcr,
+                    c.bot_answered,
+                    c.transferred,
+                    c.handoff_status,
+                )  # fmt: skip
                 .where(
                     AnalyticsContact.customer_id.in_(customers),
                     AnalyticsContact.started_at >= since - window - timedelta(days=1),
@@ -221,6 +246,7 @@ class Rollup:
                 .order_by(AnalyticsContact.customer_id, AnalyticsContact.started_at)
             )
         )
+        changes: list[dict[str, Any]] = []
         for a, b in zip(rows, [*rows[1:], None], strict=True):
             nxt = None
             same = b is not None and b.customer_id == a.customer_id
@@ -234,7 +260,15 @@ class Rollup:
             new = outcome(facts, nxt)
             old_at = aware(a.recontact_at) if a.recontact_at else None
             if (old_at, a.self_service, a.fcr) != (nxt, new["self_service"], new["fcr"]):
-                s.execute(update(AnalyticsContact).where(AnalyticsContact.id == a.id).values(new))
+                changes.append({"key": a.id, **new})
+        if changes:  # one executemany, not an ORM update per row
+            table: Table = AnalyticsContact.__table__  # type: ignore[assignment]
+            s.connection().execute(
+                update(table)
+                .where(table.c.id == bindparam("key"))
+                .values({k: bindparam(k) for k in ("recontact_at", "self_service", "fcr")}),
+                changes,
+            )
 
 
 def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:

@@ -7,6 +7,7 @@ across replicas.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.analytics import drill, spikes
+from bot.analytics import drill, spikes, words
 from bot.analytics.contacts import kefu_of
 from bot.analytics.jobs import Frames, Job, Periodic, Publish
 from bot.analytics.rollup import Rollup, question_info
@@ -103,6 +104,20 @@ class Supervision:
             views = [scanner.alert_view(a) for a in raised]
         return [{"type": "alert", "alert": v} for v in views]
 
+    def backfill_spikes(self, times: list[datetime]) -> int:
+        """Spike detection at each of `times`, in order (history written after the fact);
+        returns how many alerts were raised."""
+        raised = 0
+        interval = timedelta(seconds=self.conf.spike_interval_s)
+        with self.db.session() as s:
+            for when, found in zip(times, spikes.detect_many(s, times, self.conf), strict=True):
+                raised += len(spikes.raise_alerts(s, found, when, self.label, interval))
+        return raised
+
+    def warm_up(self) -> None:
+        """Load what the first reads need (the word segmenter of hot spots and spikes)."""
+        words.keywords("预热")
+
     def jobs(self) -> list[Job]:
         """The periodic jobs and their intervals."""
         c = self.conf
@@ -115,6 +130,7 @@ class Supervision:
 
     async def start(self, publish: Publish | None = None) -> None:
         """Start the periodic jobs (none when `rollup_interval_s` is 0)."""
+        await asyncio.to_thread(self.warm_up)
         if self.conf.rollup_interval_s > 0:
             tick = min(self.conf.scan_interval_s, self.conf.rollup_interval_s, 5.0)
             self.periodic = Periodic(self.leader, self.jobs(), publish, tick_s=tick)

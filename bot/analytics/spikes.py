@@ -16,6 +16,7 @@ again; a key that keeps spiking extends its open alert instead of raising a new 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,48 +91,91 @@ def tail(x: int, mean: float, var: float) -> float:
     return max(0.0, 1.0 - below)
 
 
-def window_hits(s: Session, lo: datetime, hi: datetime) -> dict[tuple[str, str], list[Hit]]:
-    """Every key's contacts in [lo, hi)."""
-    out: dict[tuple[str, str], list[Hit]] = defaultdict(list)
-    seen: set[tuple[str, str, int]] = set()
+class Span:
+    """Every counted contact of a span of time, loaded once; windows are cut in memory.
 
-    def add(dim: str, key: str | None, hit: Hit) -> None:
-        if key and (dim, key, hit.contact) not in seen:
-            seen.add((dim, key, hit.contact))
-            out[(dim, key)].append(hit)
+    Args:
+        s: an open session.
+        lo: the span's start.
+        hi: the span's end.
+    """
 
-    turns = s.execute(
-        select(T.contact_id, T.channel, T.decision, T.question_id, T.product_line, T.text, T.at)
-        .where(T.at >= lo, T.at < hi)
-        .order_by(T.id)
-    ).all()
-    for contact, channel, decision, question, line, text, at in turns:
-        hit = Hit(contact, channel, text, aware(at))
-        add("channel", channel, hit)
-        add("product_line", line, hit)
-        if decision == "answer":
-            add("question", question, hit)
-        elif decision == "none" and text:
-            add("cluster", words.subject(text), hit)
-    steps = s.execute(
-        select(S.contact_id, C.channel, S.tree_id, S.node_id, C.first_text, S.at)
-        .join(C, C.id == S.contact_id)
-        .where(S.at >= lo, S.at < hi, S.kind == "enter")
-    ).all()
-    for contact, channel, tree, node, text, at in steps:
-        hit = Hit(contact, channel, text, aware(at))
-        add("tree", tree, hit)
-        add("node", f"{tree}/{node}", hit)
+    def __init__(self, s: Session, lo: datetime, hi: datetime) -> None:
+        self.items: list[tuple[datetime, str, str, Hit]] = []
+        turns = s.execute(
+            select(
+                T.contact_id,
+                T.channel,
+                T.decision,
+                T.question_id,
+                T.product_line,
+                T.text,
+                T.subject,
+                T.at,
+            ).where(T.at >= lo, T.at < hi)  # fmt: skip
+        ).all()
+        for contact, channel, decision, question, line, text, subject, at in turns:
+            hit = Hit(contact, channel, text, aware(at))
+            self.items.append((hit.at, "channel", channel, hit))
+            if line:
+                self.items.append((hit.at, "product_line", line, hit))
+            if decision == "answer" and question:
+                self.items.append((hit.at, "question", question, hit))
+            elif decision == "none" and subject:
+                self.items.append((hit.at, "cluster", subject, hit))
+        steps = s.execute(
+            select(S.contact_id, C.channel, S.tree_id, S.node_id, C.first_text, S.at)
+            .join(C, C.id == S.contact_id)
+            .where(S.at >= lo, S.at < hi, S.kind == "enter")
+        ).all()
+        for contact, channel, tree, node, text, at in steps:
+            hit = Hit(contact, channel, text, aware(at))
+            self.items.append((hit.at, "tree", tree, hit))
+            self.items.append((hit.at, "node", f"{tree}/{node}", hit))
+        self.items.sort(key=lambda i: i[0])
+        self.times = [i[0] for i in self.items]
+
+    def window(self, lo: datetime, hi: datetime) -> dict[tuple[str, str], list[Hit]]:
+        """Every key's contacts (each counted once) in [lo, hi)."""
+        out: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+        seen: set[tuple[str, str, int]] = set()
+        for _, dim, key, hit in self.items[
+            bisect_left(self.times, lo) : bisect_left(self.times, hi)
+        ]:
+            if (dim, key, hit.contact) not in seen:
+                seen.add((dim, key, hit.contact))
+                out[(dim, key)].append(hit)
+        return out
+
+
+def detect_many(s: Session, times: list[datetime], conf: AnalyticsSettings) -> list[list[Spike]]:
+    """The spikes of the hour before each of `times` (a day's runs load their rows once)."""
+    lo, hi = min(times) - WINDOW, max(times)
+    spans = [
+        Span(s, lo - timedelta(weeks=k), hi - timedelta(weeks=k))
+        for k in range(conf.spike_weeks + 1)
+    ]
+    out = []
+    for now in times:
+        current = spans[0].window(now - WINDOW, now)
+        weeks = [
+            spans[k].window(now - WINDOW - timedelta(weeks=k), now - timedelta(weeks=k))
+            for k in range(1, conf.spike_weeks + 1)
+        ]
+        out.append(_judge(current, weeks, conf))
     return out
 
 
 def detect(s: Session, now: datetime, conf: AnalyticsSettings) -> list[Spike]:
     """The spikes of the hour before `now`, finest first, explained ones left out."""
-    current = window_hits(s, now - WINDOW, now)
-    weeks = [
-        window_hits(s, now - WINDOW - timedelta(weeks=k), now - timedelta(weeks=k))
-        for k in range(1, conf.spike_weeks + 1)
-    ]
+    return detect_many(s, [now], conf)[0]
+
+
+def _judge(
+    current: dict[tuple[str, str], list[Hit]],
+    weeks: list[dict[tuple[str, str], list[Hit]]],
+    conf: AnalyticsSettings,
+) -> list[Spike]:
     found: list[Spike] = []
     for (dim, key), hits in current.items():
         x = len(hits)

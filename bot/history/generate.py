@@ -262,12 +262,12 @@ class HistoryWriter:
             return
         sup.roll_up()
         sup.scan(max_batches=10_000)
-        hour = first.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        start = first.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         last = datetime.combine(end + timedelta(days=1), datetime.min.time(), self.tz)
-        while hour <= last:
-            for minutes in (20, 40, 60):
-                sup.detect_spikes(hour + timedelta(minutes=minutes))
-            hour += timedelta(hours=1)
+        every = timedelta(seconds=sup.conf.spike_interval_s)
+        times = [start + every * k for k in range(1, int((last - start) / every) + 1)]
+        if times:
+            sup.backfill_spikes(times)
         self._review(sup, datetime.combine(end, datetime.min.time(), self.tz))
         with self.svc.db.session() as s:
             self.written.contacts = s.scalar(select(func.count(AnalyticsContact.id))) or 0

@@ -90,6 +90,7 @@ class AnalyticsTurn(Base):
     product_line: Mapped[str | None] = mapped_column(String(20))
     intent: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(40))  # of unmatched words (words.subject)
 
 
 class AnalyticsStep(Base):
