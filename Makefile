@@ -32,7 +32,7 @@ test: model chromium node-tools  ## the whole test suite (the production fault t
 test-production: model haproxy
 	.venv/bin/python -m pytest -m production tests/production $(PYTEST_ARGS)
 
-bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish
+bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish, dashboard
 	.venv/bin/python -m bench
 	.venv/bin/python -m bench.calibration
 	.venv/bin/python -m bench.roundtrip -n 100
@@ -40,6 +40,7 @@ bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, We
 	.venv/bin/python -m bench.wechat -n 60 -m 40
 	.venv/bin/python -m bench.handoff -n 50
 	.venv/bin/python -m bench.publish
+	.venv/bin/python -m bench.supervisor
 
 lint: setup node-tools
 	node_modules/.bin/tsc -p bot/web/static/jsconfig.json

@@ -297,6 +297,7 @@ async def fill(
     *,
     seed: int = 7,
     only_if_empty: bool = False,
+    end: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Written | None:
     """Build the services on `settings` and write the history (None: the database was not
@@ -305,7 +306,8 @@ async def fill(
     try:
         if only_if_empty and not is_empty(services):
             return None
-        return await HistoryWriter(services, settings, seed).run(days, per_day, progress=progress)
+        writer = HistoryWriter(services, settings, seed)
+        return await writer.run(days, per_day, end=end, progress=progress)
     finally:
         install(None)
         if services.editor is not None:

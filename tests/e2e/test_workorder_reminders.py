@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 from websockets.sync.client import connect
 
 from tests.conftest import LiveStack
+from tests.e2e.conftest import REPLY_MS
 
 pytestmark = pytest.mark.e2e
 
@@ -41,3 +43,28 @@ def test_console_gets_the_half_time_reminder_then_the_escalation(live_stack: Liv
     seen = httpx.get(f"{url}/api/workorders/{order['id']}", headers=headers).json()
     assert seen["escalated_at"] and seen["overdue"] and seen["reminded"] == 100
     assert [n["kind"] for n in seen["notes"]] == ["status", "remind", "escalate"]
+
+
+def test_engineer_sees_the_reminder_of_their_work_order_in_the_console(
+    browser: Browser, live_stack: LiveStack
+) -> None:
+    url = live_stack.url
+    login = {"username": "super", "password": "super"}
+    token = httpx.post(f"{url}/api/auth/token", data=login).json()["access_token"]
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(REPLY_MS)
+    try:
+        page.goto(f"{url}/agent")
+        page.fill("#login-user", "agent2")
+        page.fill("#login-pass", "agent2")
+        page.click("#login-submit")
+        page.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
+        body = {"summary": "给客户回电确认维修时间", "owner": "agent2", "due_minutes": 0.2}
+        headers = {"Authorization": f"Bearer {token}"}
+        order = httpx.post(f"{url}/api/workorders", json=body, headers=headers).json()
+        toast = page.locator("#toast")
+        toast.wait_for(state="visible", timeout=60_000)
+        assert f"工单 {order['number']}处理时间已过半" in toast.inner_text()
+    finally:
+        context.close()

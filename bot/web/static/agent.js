@@ -45,6 +45,23 @@ function setConn(s) {
   byId("conn-text").textContent = s === "open" ? "已连接" : s === "closed" ? "连接断开，正在重连…" : "正在连接…";
 }
 
+/**
+ * A work order's reminder: at half its time for its owner, overdue for the supervisors too.
+ * @param {Extract<AgentFrame, {type: "workorder_reminder"}>} msg
+ */
+function remindOrder(msg) {
+  const w = msg.workorder;
+  const supervisor = state.me && state.me.role !== "agent";
+  if (w.owner !== state.me?.username && !(supervisor && msg.level >= 100)) return;
+  const what = msg.level >= 100 ? "已超时，已升级至主管" : "处理时间已过半";
+  const toast = byId("toast");
+  toast.textContent = `工单 ${w.number}${what}：${w.summary}`;
+  toast.classList.toggle("is-late", msg.level >= 100);
+  toast.hidden = false;
+  setTimeout(() => (toast.hidden = true), 10000);
+  loadTickets();
+}
+
 /** @param {AgentFrame} msg */
 function handle(msg) {
   switch (msg.type) {
@@ -73,6 +90,8 @@ function handle(msg) {
     case "overview":
       state.overview = msg.overview;
       return renderMonitor();
+    case "workorder_reminder":
+      return remindOrder(msg);
     case "ticket":
       loadTickets();
       return;

@@ -130,7 +130,8 @@
  *   | {type: "note", handoff_id: number, note: Note}
  *   | {type: "typing", handoff_id: number, who: string, on?: boolean}
  *   | {type: "overview", overview: Overview}
- *   | {type: "ticket" | "rating" | "pong"}} AgentFrame
+ *   | {type: "workorder_reminder", level: number, workorder: {id: number, number: string, owner: string | null, summary: string}}
+ *   | {type: "ticket" | "rating" | "pong" | "alert" | "workorder"}} AgentFrame
  */
 
 /**
