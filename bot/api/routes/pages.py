@@ -26,3 +26,13 @@ async def agent_console() -> FileResponse:
 async def editor() -> FileResponse:
     """The knowledge editor."""
     return FileResponse(STATIC / "editor.html", media_type="text/html")
+
+
+@router.get("/widget.js")
+async def widget() -> FileResponse:
+    """The embeddable chat widget: a floating button opening /chat in a panel on any site."""
+    return FileResponse(
+        STATIC / "widget.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=300"},
+    )

@@ -68,8 +68,21 @@ let typingSentAt = 0; // our own typing signal to the engineer, at most every 3 
  * A site that knows its logged-in customer passes a signed token (bot/profile/token.py) as
  * window.KEFU_CUSTOMER_TOKEN or ?customer_token=...; the server verifies it.
  */
-const customerToken =
+let customerToken =
   /** @type {any} */ (window).KEFU_CUSTOMER_TOKEN || new URLSearchParams(location.search).get("customer_token") || null;
+
+/**
+ * Inside the widget (widget.js on another site, ?embed=1): the embedding page hands over its
+ * customer token by postMessage, so it never travels in a URL.
+ */
+if (new URLSearchParams(location.search).has("embed") && window.parent !== window) {
+  document.documentElement.classList.add("is-embedded");
+  window.addEventListener("message", (ev) => {
+    if (ev.source !== window.parent || ev.data?.type !== "kefu:init") return;
+    if (typeof ev.data.customerToken === "string" && ev.data.customerToken) customerToken = ev.data.customerToken;
+  });
+  window.parent.postMessage({ type: "kefu:ready" }, "*"); // says nothing but "ask me"
+}
 
 const thread = new Thread(els, {
   choose: (title, payload) => sendMessage(title, payload),
