@@ -9,6 +9,7 @@ reasons, the emotion trajectory with its trough, and suggested answers.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -23,6 +24,12 @@ from bot.storage.models import Handoff, Message
 
 log = logging.getLogger(__name__)
 SUGGESTIONS = 3
+SAID = 8  # the customer's latest messages suggestions are drawn from
+SEARCH_GAP = 0.06  # knowledge search keeps results this close to the best score
+# What a customer says to reach people or to greet: not the subject of the case.
+NOT_THE_SUBJECT = re.compile(
+    r"^(转?人工(客服)?|找人工|我要人工|真人|在吗|你好|您好|取消排队|留言|谢谢)[\s，,。！!？?]*$"
+)
 _EMOTION_CACHE = 20_000
 
 
@@ -89,24 +96,46 @@ class ContextBuilder:
         trough = self._trough(scorer, points)
         return {"trajectory": points, "trough": trough, "available": scorer is not None}
 
-    def suggestions(self, text: str, tags: list[str], channel: str) -> list[dict[str, Any]]:
-        """Answers of the standard questions that match `text` best, ready to insert."""
-        if not text.strip():
-            return []
-        try:
-            result = self.knowledge.matcher.match(text, tags=set(tags), channel=channel)
-        except Exception:  # noqa: BLE001 - no suggestions rather than no console
-            log.exception("suggestions for %r failed", text)
-            return []
-        ranked = [(c.id, c.score) for c in result.candidates[:SUGGESTIONS]]
-        return self._answers(ranked, tags, channel)
+    def suggestions(
+        self, said: list[str], trees: list[str], tags: list[str], channel: str
+    ) -> list[dict[str, Any]]:
+        """Answers for the case as a whole, ready to insert: the questions the matcher was sure
+        of for what the customer said (their request for a human and greetings aside), then the
+        standard question that starts the tree they went through. Only confident ones: a
+        message the matcher could not place adds nothing, and nothing pads the list.
+
+        Args:
+            said: the customer's messages, oldest first.
+            trees: ids of the diagnosis trees of the conversation.
+            tags: the customer's tags (answer variants).
+            channel: the customer's channel (answer variants).
+        """
+        ranked: dict[str, float] = {}
+        for text in reversed([t for t in said if _substantive(t)][-SAID:]):
+            try:
+                result = self.knowledge.matcher.match(text, tags=set(tags), channel=channel)
+            except Exception:  # noqa: BLE001 - no suggestions rather than no console
+                log.exception("suggestions for %r failed", text)
+                continue
+            if result.decision == "answer" and result.candidates:
+                best = result.candidates[0]
+                ranked.setdefault(best.id, best.score)
+        kb_questions = self.knowledge.kb.questions if trees else {}
+        for tree in trees:
+            qid = next((q.id for q in kb_questions.values() if q.tree == tree), None)
+            if qid is not None:
+                ranked.setdefault(qid, 1.0)
+        return self._answers(list(ranked.items())[:SUGGESTIONS], tags, channel)
 
     def search(self, query: str, tags: list[str], channel: str, k: int = 8) -> list[dict[str, Any]]:
-        """Knowledge search for the console: the `k` best standard questions with answers."""
+        """Knowledge search for the console: up to `k` standard questions with answers, those
+        close to the best one (a far weaker match is noise, not a result)."""
         if not query.strip():
             return []
         result = self.knowledge.matcher.match(query, tags=set(tags), channel=channel)
-        return self._answers([(c.id, c.score) for c in result.candidates[:k]], tags, channel)
+        top = result.candidates[0].score if result.candidates else 0.0
+        close = [(c.id, c.score) for c in result.candidates[:k] if c.score >= top - SEARCH_GAP]
+        return self._answers(close, tags, channel)
 
     # -- the package ---------------------------------------------------------------------
 
@@ -117,7 +146,8 @@ class ContextBuilder:
             history = _tier_history(s, h.conversation_id)
         profile = (h.context or {}).get("profile") or {}
         tags = list(profile.get("tags") or [])
-        last_user = next((m.text for m in reversed(messages) if m.direction == "in"), "")
+        said = [m.text for m in messages if m.direction == "in" and m.text]
+        diagnosis = self._diagnosis(h.conversation_id)
         return {
             "customer": profile,
             "tags": tags,
@@ -125,10 +155,10 @@ class ContextBuilder:
             "summary": h.summary,
             "transcript": [message_view(m) for m in messages],
             "matches": _matches(messages),
-            "diagnosis": self._diagnosis(h.conversation_id),
+            "diagnosis": diagnosis,
             "tier_history": history,
             "emotion": self.emotion(messages),
-            "suggestions": self.suggestions(last_user or "", tags, h.channel),
+            "suggestions": self.suggestions(said, [d["tree"] for d in diagnosis], tags, h.channel),
         }
 
     # -- internals -----------------------------------------------------------------------
@@ -220,6 +250,14 @@ class ContextBuilder:
                     "message_id": points[end - 1]["message_id"],
                 }
         return None
+
+
+def _substantive(text: str) -> bool:
+    """Whether a customer's message says something about their case (a short request for
+    people, 「我要找人工」, does not)."""
+    t = text.strip()
+    short_for_people = len(t) <= 8 and any(w in t for w in ("人工", "真人", "客服"))
+    return len(t) >= 2 and not short_for_people and not NOT_THE_SUBJECT.match(t)
 
 
 def _matches(messages: list[Message]) -> list[dict[str, Any]]:

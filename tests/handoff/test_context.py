@@ -61,6 +61,22 @@ class TestContextPackage:
         found = run_async(queries.search(floor.service, "保修期多久", h))
         assert found and any("保修" in s["title"] for s in found)
 
+    def test_suggestions_come_from_the_case_not_from_the_request_for_a_human(
+        self, floor: ServiceFloor
+    ) -> None:
+        floor.online("agent1")
+        floor.say("u-bsod", "笔记本电脑蓝屏了")
+        floor.say("u-bsod", "转人工")
+        h = floor.request("u-bsod", ())
+        ctx = run_async(queries.handoff_detail(floor.service, h))["context"]
+        titles = [s["title"] for s in ctx["suggestions"]]
+        assert titles[0] == "电脑蓝屏怎么办"
+        assert not any("人工" in t for t in titles)
+
+    def test_search_keeps_only_results_close_to_the_best(self, floor: ServiceFloor) -> None:
+        found = run_async(queries.search(floor.service, "笔记本电脑蓝屏了", None))
+        assert [s["title"] for s in found] == ["电脑蓝屏怎么办"]
+
 
 class TestSupervisorView:
     def test_overview_flags_an_emotion_trough_and_shows_queues(self, floor: ServiceFloor) -> None:

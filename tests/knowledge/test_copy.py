@@ -71,6 +71,15 @@ def test_knowledge_texts_have_no_copy_slips() -> None:
     assert marked(texts()) == []
 
 
+def test_fixed_replies_in_the_rasa_domain_have_no_copy_slips() -> None:
+    def texts() -> Iterator[tuple[str, str]]:
+        for f in sorted((ROOT / "domain").glob("*.yml")):
+            responses = yaml.safe_load(f.read_text("utf-8")).get("responses") or {}
+            yield from strings(responses, f"domain/{f.name}")
+
+    assert marked(texts()) == []
+
+
 def test_page_texts_have_no_copy_slips() -> None:
     def texts() -> Iterator[tuple[str, str]]:
         for f in sorted(STATIC.rglob("*")):
