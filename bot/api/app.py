@@ -19,6 +19,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.routes import (
     actions,
     agent,
+    canned,
     chat,
     editor,
     health,
@@ -144,6 +145,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Knowledge imports (zip, xlsx) may exceed the general body limit.
     app.add_middleware(editor.UploadLimit, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (health, chat, staff, actions, pages, wechat, agent, editor, supervisor):
+    for module in (health, chat, staff, actions, pages, wechat, agent, canned, editor, supervisor):
         app.include_router(module.router)
     return app

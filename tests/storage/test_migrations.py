@@ -6,7 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from bot.storage import supervision  # noqa: F401 - its tables belong to the schema
+from bot.storage import (
+    canned,  # noqa: F401 - its table belongs to the schema
+    supervision,  # noqa: F401 - its tables belong to the schema
+)
 from bot.storage.db import migrate
 from bot.storage.models import Base
 

@@ -3,7 +3,10 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.storage import supervision  # noqa: F401 - registers the supervisors' tables
+from bot.storage import (
+    canned,  # noqa: F401 - registers the canned replies table
+    supervision,  # noqa: F401 - registers the supervisors' tables
+)
 from bot.storage.models import Base
 
 config = context.config

@@ -14,6 +14,7 @@ import { nameOf, STAFF_ROLES } from "./lib/labels.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
 import { initConversation, onHandoff, onMessage, onNote, onTyping, openHandoff } from "./agent/conversation.js";
 import { alerts, initAlerts } from "./agent/alerts.js";
+import { loadCanned, renderManager } from "./agent/canned.js";
 import { initLists, onTabShown, renderLists, renderQueueFilter, setHistory } from "./agent/lists.js";
 import { initMonitor, renderMonitor } from "./agent/monitor.js";
 import { api, flash, state } from "./agent/state.js";
@@ -76,6 +77,7 @@ function handle(msg) {
       state.handoffs = new Map((msg.handoffs || []).map((h) => [h.id, h]));
       renderQueueFilter();
       renderLists();
+      renderManager();
       renderMonitor();
       if (state.selected) openHandoff(state.selected); // catch up after a reconnect
       return;
@@ -124,6 +126,7 @@ function start() {
   setInterval(() => socket.send({ type: "ping" }), 15000);
   loadTickets();
   loadHistory();
+  loadCanned();
 }
 
 byId("login-form").addEventListener("submit", async (e) => {

@@ -4,6 +4,7 @@ import { $, $$, byId, enterSends, safeUrl } from "../lib/dom.js";
 import { html, render } from "../lib/html.js";
 import { dateTime } from "../lib/format.js";
 import { CHANNELS, HANDOFF_STATUS, nameOf } from "../lib/labels.js";
+import { initCanned } from "./canned.js";
 import { addNote, initContext, renderContext, renderSuggestions } from "./context.js";
 import { raise } from "./alerts.js";
 import { earlierOf, isMine, renderLists, showTab, visibleIds } from "./lists.js";
@@ -40,6 +41,7 @@ export async function openHandoff(id) {
     /** @type {HandoffDetail} */
     const d = await api.call("GET", `/api/handoffs/${id}`);
     if (state.selected !== id) return;
+    state.detail = d;
     state.handoffs.set(id, stripDetail(d));
     byId("empty").hidden = true;
     byId("ticket").hidden = true;
@@ -150,6 +152,7 @@ async function refreshContext(id) {
     /** @type {HandoffDetail} */
     const d = await api.call("GET", `/api/handoffs/${id}`);
     if (state.selected !== id) return;
+    state.detail = d;
     renderContext(d);
     addMessages(d.context.transcript);
   } catch {
@@ -309,6 +312,7 @@ function formError(id, text) {
 export function initConversation(send) {
   sendFrame = send;
   initContext({ insert: insertText, sendLink });
+  initCanned(reply);
   for (const r of $$('input[name="mode"]')) r.addEventListener("change", () => setMode(mode()));
   byId("btn-send").addEventListener("click", submit);
   enterSends(reply, submit);

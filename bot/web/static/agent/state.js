@@ -20,6 +20,8 @@ export const state = {
   handoffs: new Map(),
   /** @type {number | null} the open handoff */
   selected: null,
+  /** @type {import("../lib/types.js").HandoffDetail | null} the open handoff with its context */
+  detail: null,
   /** @type {number | null} the open ticket */
   ticket: null,
   /** @type {{at: string, m?: MessageView, note?: Note}[]} the open transcript, in time order */
