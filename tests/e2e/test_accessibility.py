@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.helpers import open_in_console
 
 pytestmark = pytest.mark.e2e
 
@@ -71,11 +72,7 @@ def test_console_passes_axe_with_a_conversation_open(chat: ChatPage, console: Pa
     chat.wait_reply(0)
     chat.page.click(".chip[data-text='转人工']")
     sender = chat.page.evaluate("window.kefuChat.state.sender")
-    item = console.locator(f".list .item[data-sender='{sender}']")
-    item.wait_for(state="attached")
-    if console.locator(f"#list-queue .item[data-sender='{sender}']").count():
-        console.click(".tab[data-tab='queue']")
-    item.click()
+    open_in_console(console, sender)
     console.locator("#ctx-suggest .sugg, #ctx-suggest .muted").first.wait_for()
     assert_accessible(console, "console with a conversation and its context")
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.helpers import open_in_console
 
 pytestmark = pytest.mark.e2e
 
@@ -36,15 +37,6 @@ def ask_for_human(chat: ChatPage, words: str) -> str:
     chat.page.click(".chip[data-text='转人工']")
     expect(chat.messages("system").first).to_be_visible(timeout=REPLY_MS)
     return str(chat.page.evaluate("window.kefuChat.state.sender"))
-
-
-def item_of(console: Page, sender: str) -> None:
-    """Open the customer's conversation from whichever list shows it."""
-    item = console.locator(f".list .item[data-sender='{sender}']")
-    item.wait_for(state="attached")
-    if console.locator(f"#list-queue .item[data-sender='{sender}']").count():
-        console.click(".tab[data-tab='queue']")
-    item.click()
 
 
 def test_background_console_alerts_by_title_sound_and_notification(
@@ -100,7 +92,7 @@ def test_shortcuts_accept_and_close_asks_first_then_the_chat_stays_readable(
 ) -> None:
     words = f"平板充不进电 {uuid.uuid4().hex[:4]}"
     sender = ask_for_human(chat, words)
-    item_of(console, sender)
+    open_in_console(console, sender)
     expect(console.locator("#btn-accept")).to_be_visible()
     console.keyboard.press("Alt+A")
     expect(chat.messages("system").filter(has_text="已接入")).to_have_count(1, timeout=REPLY_MS)

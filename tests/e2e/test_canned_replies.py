@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.helpers import open_in_console
 
 pytestmark = pytest.mark.e2e
 
@@ -62,11 +63,7 @@ def test_supervisor_adds_a_reply_and_an_engineer_inserts_it_with_slash(
     sender = chat.page.evaluate("window.kefuChat.state.sender")
     console.reload()  # the replies are read when the console starts
     console.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
-    item = console.locator(f".list .item[data-sender='{sender}']")
-    item.wait_for(state="attached")
-    if console.locator(f"#list-queue .item[data-sender='{sender}']").count():
-        console.click(".tab[data-tab='queue']")
-    item.click()
+    open_in_console(console, sender)
     console.locator("#transcript .line--user").first.wait_for()
 
     console.fill("#reply", "/" + title[:3])

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.helpers import open_in_console
 
 pytestmark = pytest.mark.e2e
 
@@ -92,11 +93,7 @@ def test_engineer_joining_retires_queue_buttons_and_bot_chips(
     expect(waiting_buttons.filter(has_text="取消排队")).to_be_enabled(timeout=REPLY_MS)
     expect(chat.page.locator("#quick")).to_be_hidden()
 
-    item = console.locator(f".list .item[data-sender='{sender}']")
-    item.wait_for(state="attached")
-    if console.locator(f"#list-queue .item[data-sender='{sender}']").count():
-        console.click(".tab[data-tab='queue']")
-    item.click()
+    open_in_console(console, sender)
     console.click("#btn-accept")
     expect(chat.messages("system").filter(has_text="已接入")).to_have_count(1, timeout=REPLY_MS)
 
