@@ -5,7 +5,7 @@ Dates are days of the service centre's clock (`KEFU_HANDOFF__TIMEZONE`); `to` is
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -44,10 +44,13 @@ class Filters(BaseModel):
     queue: str | None = Field(None, max_length=40)
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
-        """The range as [start, end) instants."""
-        lo = datetime.combine(self.start, time(), tz)
-        hi = datetime.combine(self.end + timedelta(days=1), time(), tz)
-        return lo, hi
+        """The range as [start, end) instants, in UTC (SQLite compares the stored UTC text)."""
+        return day_start(self.start, tz), day_start(self.end + timedelta(days=1), tz)
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """Midnight of `day` on the centre's clock, as a UTC instant."""
+    return datetime.combine(day, time(), tz).astimezone(UTC)
 
 
 class Drill(BaseModel):
@@ -110,7 +113,7 @@ def drill_where(
     if cond is not None:
         out.append(cond)
     if d.day is not None:
-        lo = datetime.combine(d.day, time(), tz)
+        lo = day_start(d.day, tz)
         out += [C.started_at >= lo, C.started_at < lo + timedelta(days=1)]
     if d.hour is not None:
         out.append(local_part(C.started_at, "hour", tz, dialect) == d.hour)

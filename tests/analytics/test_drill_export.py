@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -13,6 +13,7 @@ from bot.analytics.charts import Charts
 from bot.analytics.filters import Drill, Filters
 from bot.analytics.rollup import Rollup
 from bot.analytics.settings import AnalyticsSettings
+from bot.analytics.summary import summary
 from bot.storage.db import Database
 from tests.analytics.conftest import TZ
 from tests.analytics.dataset import DAY, Writer, reply
@@ -80,3 +81,21 @@ def test_exports_write_one_row_per_conversation_and_defuse_formulas(db: Database
     sheet = load_workbook(io.BytesIO(export.xlsx_bytes(rows))).active
     cells = [sheet.cell(row=r, column=8) for r in (2, 3)]
     assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
+
+
+def test_days_are_the_centres_days_on_every_database(db: Database) -> None:
+    w = Writer(db)
+    late = datetime(2026, 11, 2, 20, 0, tzinfo=UTC)  # 04:00 on 3 November in Shanghai
+    w.conversation(w.customer(("web", "late")), "web", "late", late, [
+        (0, "user", "这么晚还有人吗", None),
+        (1, "bot", "……", reply("answer", "service-001")),
+    ])  # fmt: skip
+    Rollup(db, CONF, dict).run()
+    nov2 = Filters(start=date(2026, 11, 2), end=date(2026, 11, 2))
+    nov3 = Filters(start=date(2026, 11, 3), end=date(2026, 11, 3))
+    with db.session() as s:
+        assert summary(s, nov2, CONF, TZ)["conversations"] == 0
+        assert summary(s, nov3, CONF, TZ)["conversations"] == 1
+        [day] = Charts(s, nov3, CONF, TZ).trend()
+        assert (day["day"], day["conversations"]) == ("2026-11-03", 1)
+        assert drill.count(s, RANGE, Drill(day=date(2026, 11, 3)), CONF, TZ) == 1
