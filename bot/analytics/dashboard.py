@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from bot.analytics.charts import Charts
 from bot.analytics.filters import Filters
-from bot.analytics.hotspots import hotspots
 from bot.analytics.releases import releases
 from bot.analytics.settings import AnalyticsSettings
 from bot.analytics.summary import summary
@@ -36,7 +35,8 @@ def options(s: Session) -> dict[str, list[Any]]:
 def dashboard(
     s: Session, f: Filters, conf: AnalyticsSettings, tz: ZoneInfo, book: RuleBook, today: date
 ) -> dict[str, Any]:
-    """Figures, charts, releases, hot spots, recent alerts, rule precision, filter options."""
+    """Figures, charts, releases, recent alerts, rule precision, filter options (the hot spots
+    are the hot-issues tab's own read)."""
     charts = Charts(s, f, conf, tz)
     return {
         "summary": summary(s, f, conf, tz),
@@ -49,7 +49,6 @@ def dashboard(
         "engineers": charts.engineers(),
         "funnel": charts.funnel(),
         "releases": releases(s, f, tz),
-        "hotspots": hotspots(s, f, tz),
         "alerts": board.alerts(s, limit=30),
         "emotion_alerts": board.alerts(s, kind="emotion", limit=20),
         "precision": board.precision(s, book),
