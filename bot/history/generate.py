@@ -278,7 +278,7 @@ class HistoryWriter:
         closed, some marked false alarms; the last day's stay open."""
         with self.svc.db.session() as s:
             alerts = list(
-                s.scalars(select(Alert).where(Alert.kind != "spike", Alert.created_at < before))
+                s.scalars(select(Alert).where(Alert.kind != "spike", Alert.first_at < before))
             )
             for a in alerts:
                 verdict = "false_alarm" if self.rng.random() < 0.15 else "confirmed"
