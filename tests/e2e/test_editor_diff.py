@@ -53,3 +53,35 @@ def test_one_line_added_to_a_variant_is_shown_as_that_line_only(
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         )
+
+
+def test_publishing_asks_first_and_cancel_publishes_nothing(
+    browser: Browser, live_stack: Any
+) -> None:
+    url = live_stack.url
+    editor = {"Authorization": f"Bearer {_token(url, 'editor')}"}
+    reviewer = {"Authorization": f"Bearer {_token(url, 'reviewer')}"}
+    draft = httpx.post(f"{url}/api/kb/drafts", json={"title": "发布确认"}, headers=editor).json()[
+        "id"
+    ]
+    try:
+        phrasing = {"question_id": QID, "text": "发布前确认口令七一九"}
+        httpx.post(f"{url}/api/kb/drafts/{draft}/phrasings", json=phrasing, headers=editor)
+        httpx.post(f"{url}/api/kb/drafts/{draft}/submit", headers=editor).raise_for_status()
+        httpx.post(f"{url}/api/kb/drafts/{draft}/approve", headers=reviewer).raise_for_status()
+        live = httpx.get(f"{url}/api/kb/live", headers=reviewer).json()["version"]
+
+        errors: list[str] = []
+        page = _login(browser, url, "reviewer", errors)
+        page.click("nav button[data-tab=drafts]")
+        page.select_option("#draft-filter", "review")
+        page.locator(f"#draft-rows tr[data-draft='{draft}']").click()
+        page.click("#publish-draft")
+        ask = page.locator("dialog[open]")
+        expect(ask).to_contain_text("确定发布")
+        ask.locator("button[value=cancel]").click()
+        expect(ask).to_have_count(0)
+        assert httpx.get(f"{url}/api/kb/live", headers=reviewer).json()["version"] == live
+        assert errors == []
+    finally:
+        httpx.delete(f"{url}/api/kb/drafts/{draft}", headers=editor, timeout=60)  # the author

@@ -58,7 +58,10 @@ export async function openDraft(id) {
       await refreshDrafts();
       toast(`当前草稿：#${d.id}`);
     },
-    "publish-draft": () => publishDraft(d.id, false),
+    "publish-draft": async () => {
+      const ok = await dialog(html`<p>发布后立即对所有客户生效。确定发布草稿 #${d.id}「${d.title}」（${d.items.length} 项改动）吗？</p>`, "发布");
+      if (ok) await publishDraft(d.id, false);
+    },
     "run-conflicts": () => showConflicts(d.id),
   };
   /** @param {string} kind @param {string} item */
