@@ -66,6 +66,7 @@ def serve(
     import uvicorn
 
     from bot.api.app import create_app
+    from bot.auth.secrets import action_token
     from bot.auth.staff import DEMO_ACCOUNTS
     from bot.runtime.rasa import RasaServer, model_path, train_if_changed
 
@@ -86,6 +87,7 @@ def serve(
             host=rasa_url.hostname or "127.0.0.1",
             port=rasa_url.port or 5005,
             action_url=f"http://{settings.host}:{settings.port}/actions/webhook",
+            action_token=action_token(settings),
             log_file=settings.var_dir / "logs" / "rasa.log",
         )
         if _port_in_use(server.host, server.port):

@@ -48,6 +48,24 @@ class RasaSettings(BaseModel):
         description="Rasa's RedisLockStore, e.g. redis://host:6379/1; unset = in memory "
         "(one Rasa process only).",
     )
+    action_token: str | None = Field(
+        default=None,
+        description="Shared secret the Rasa server sends in the `X-Kefu-Action-Token` header of "
+        "every action call (endpoints.yml reads the same variable, KEFU_RASA__ACTION_TOKEN). "
+        "Unset: generated under var/ in the embedded profile; required in production.",
+    )
+    action_max_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=64 * 1024,
+        description="Body limit of an authenticated action call (it carries the tracker).",
+    )
+    session_turns: int = Field(
+        default=40,
+        ge=0,
+        description="The gateway starts a new Rasa session (slots carried over) every this many "
+        "customer messages of a conversation, so the tracker Rasa sends to every action "
+        "stays small however long the conversation runs; 0 = never.",
+    )
 
 
 class DatabaseSettings(BaseModel):

@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from bot import __version__
 from bot.analytics.service import Supervision
 from bot.api.errors import install_error_handlers
+from bot.api.limits import ActionCallerGuard, RequestLimits
+from bot.api.metrics import install_metrics
 from bot.api.routes import (
     actions,
     agent,
@@ -29,6 +31,7 @@ from bot.api.routes import (
     wechat,
 )
 from bot.api.routes.chat import STATIC
+from bot.auth.secrets import action_token
 from bot.auth.staff import seed_demo_accounts
 from bot.config import Settings, get_settings
 from bot.coordination.client import connect
@@ -72,7 +75,14 @@ def build_services(settings: Settings) -> Services:
         db=db,
         texts=texts,
         rasa=rasa,
-        gateway=Gateway(db, rasa, texts, enrich=Enricher(db, profiles, assessor), locks=locks),
+        gateway=Gateway(
+            db,
+            rasa,
+            texts,
+            enrich=Enricher(db, profiles, assessor),
+            locks=locks,
+            session_turns=settings.rasa.session_turns,
+        ),
         knowledge=knowledge,
         editor=editor_rt,
         profiles=profiles,
@@ -142,8 +152,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app, Texts.load(settings.knowledge_dir).get("service_busy"))
-    # Knowledge imports (zip, xlsx) may exceed the general body limit.
-    app.add_middleware(editor.UploadLimit, max_bytes=settings.max_body_bytes)
+    install_metrics(app)
+    app.add_middleware(
+        RequestLimits,
+        default_bytes=settings.max_body_bytes,
+        by_prefix=(
+            ("/api/kb/import", editor.MAX_UPLOAD + 64 * 1024),  # file + form overhead
+            ("/actions/", settings.rasa.action_max_body_bytes),
+        ),
+    )
+    # Added last, so it runs first: a caller without the token never gets the larger limit.
+    app.add_middleware(ActionCallerGuard, token=action_token(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (health, chat, staff, actions, pages, wechat, agent, canned, editor, supervisor):
         app.include_router(module.router)

@@ -92,6 +92,14 @@ class RasaClient:
                 found.append({"recipient_id": sender, "text": event.get("text"), **data})
         return found
 
+    async def start_session(self, sender: str) -> None:
+        """Start a new Rasa session for `sender` (Rasa's `/session_start`; slots carry over).
+
+        Rasa sends the events of the current session to every action call; a conversation of
+        hundreds of turns would otherwise post ever larger trackers.
+        """
+        await self.send(sender, "/session_start", {})
+
     async def ping(self) -> bool:
         """True when the Rasa server answers its root path."""
         try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.coordination.locks import LocalLocks, TurnLocks
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
 from bot.handoff.opening import HandoffRequest, request_from_reply
+from bot.metrics import ACTION_FAILURES
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.texts import Texts
@@ -33,6 +34,17 @@ class HandoffHooks(Protocol):
 Enrich = Callable[[Inbound, int], Mapping[str, Any]]  # (message, stored id) -> extra metadata
 
 
+class StoredInbound(NamedTuple):
+    """What storing an inbound message found."""
+
+    conversation_id: int
+    customer_id: int
+    message_id: int
+    replay: list[Outbound] | None  # the stored answer of an earlier copy: send it again
+    resumed: bool = False  # sent before by a turn that did not finish
+    place: int = 0  # the message's place among the conversation's customer messages (1 = first)
+
+
 class Gateway:
     """Stores every message in and out, and asks Rasa (or later an engineer) for the answer."""
 
@@ -43,6 +55,7 @@ class Gateway:
         texts: Texts,
         enrich: Enrich | None = None,
         locks: TurnLocks | None = None,
+        session_turns: int = 0,
     ) -> None:
         self.db = db
         self.rasa = rasa
@@ -54,6 +67,9 @@ class Gateway:
         self.enrich = enrich
         # Engineers (bot.handoff): set by the app once built; None = the bot answers everything.
         self.handoff: HandoffHooks | None = None
+        # Rasa sends its whole session to every action call: a new session (slots carried
+        # over) every this many customer messages keeps that bounded; 0 = never.
+        self.session_turns = session_turns
 
     async def handle(self, inbound: Inbound, on_stored: OnStored | None = None) -> Turn:
         """Store the message, get the answer, store the answer, return it.
@@ -62,9 +78,8 @@ class Gateway:
         answer is returned again.
         """
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
-            conv_id, customer_id, msg_id, earlier, resumed = await asyncio.to_thread(
-                self._store_inbound, inbound
-            )
+            stored = await asyncio.to_thread(self._store_inbound, inbound)
+            conv_id, customer_id, msg_id, earlier = stored[:4]
             if on_stored is not None:
                 await on_stored(msg_id)
             if earlier is not None:
@@ -87,13 +102,16 @@ class Gateway:
             try:
                 # Sent before by a turn that did not finish (its replica died, Rasa timed out):
                 # what Rasa made of it then, rather than a second pass through the dialogue.
-                raw = await self.rasa.replies_to(inbound.sender, msg_id) if resumed else None
+                raw = await self.rasa.replies_to(inbound.sender, msg_id) if stored.resumed else None
                 if raw is None:
+                    if self._new_session_due(stored.place):
+                        await self.rasa.start_session(inbound.sender)
                     raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
                 replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
                 if not replies:
                     # Every message gets an answer; Rasa says nothing when an action failed.
                     log.error("rasa returned no reply for %s", inbound.sender)
+                    ACTION_FAILURES.labels("no_reply").inc()
                     replies = [Outbound(role="system", text=self.texts.get("internal_error"))]
             except RasaUnavailable as exc:
                 log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
@@ -106,8 +124,11 @@ class Gateway:
                 replies = [*replies, *await self.handoff.open(request)]
             return Turn(conv_id, msg_id, replies, degraded=degraded)
 
-    def _store_inbound(self, inbound: Inbound) -> tuple[int, int, int, list[Outbound] | None, bool]:
-        """(conversation, customer, message id, stored answer to replay, sent before)."""
+    def _new_session_due(self, place: int) -> bool:
+        """Whether the customer's message number `place` opens a new Rasa session."""
+        return bool(self.session_turns) and place > 1 and (place - 1) % self.session_turns == 0
+
+    def _store_inbound(self, inbound: Inbound) -> StoredInbound:
         with self.db.session() as s:
             conv = repo.open_conversation(s, inbound.channel, inbound.sender)
             if inbound.client_id:
@@ -117,8 +138,8 @@ class Gateway:
                     # Answered before: replay. Not answered (e.g. Rasa was down): answer now.
                     if stored and prior.status == "answered":
                         replay = [_outbound(m) for m in stored]
-                        return conv.id, conv.customer_id, prior.id, replay, False
-                    return conv.id, conv.customer_id, prior.id, None, True
+                        return StoredInbound(conv.id, conv.customer_id, prior.id, replay)
+                    return StoredInbound(conv.id, conv.customer_id, prior.id, None, resumed=True)
             payload: dict[str, Any] = {"metadata": inbound.metadata}
             if inbound.payload:
                 payload["button_payload"] = inbound.payload
@@ -132,7 +153,8 @@ class Gateway:
                 client_id=inbound.client_id,
                 status="received",
             )
-            return conv.id, conv.customer_id, msg.id, None, False
+            place = repo.count_customer_messages(s, conv.id)
+            return StoredInbound(conv.id, conv.customer_id, msg.id, None, place=place)
 
     def _store_replies(
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool

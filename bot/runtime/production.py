@@ -77,11 +77,14 @@ class ProductionStack:
         lock_url = _lock_store_url(topology)
         rasa_env = store_env(topology.tracker_url, lock_url)
         api_token = topology.env.get("KEFU_RASA__API_TOKEN") or secrets.token_urlsafe(24)
+        # What Rasa presents on action calls; the app replicas are told the same one.
+        action_token = topology.env.get("KEFU_RASA__ACTION_TOKEN") or secrets.token_urlsafe(32)
         self.rasas = [
             RasaServer(
                 model=model,
                 port=free_port(),
                 action_url=f"http://{listen.actions}/actions/webhook",
+                action_token=action_token,
                 log_file=work_dir / f"rasa{i + 1}.log",
                 env=rasa_env,
                 api_token=api_token,
@@ -98,6 +101,7 @@ class ProductionStack:
             KEFU_PUBLIC_URL=self.url,
             KEFU_VAR_DIR=str(work_dir / "var"),
             KEFU_RASA__API_TOKEN=api_token,
+            KEFU_RASA__ACTION_TOKEN=action_token,
             KEFU_RASA__LOCK_STORE_URL=lock_url,  # the gateway waits for Rasa's locks
         )
         app_env.update(topology.env)

@@ -85,12 +85,14 @@ class RasaServer:
         model: Path,
         port: int,
         action_url: str,
+        action_token: str,
         log_file: Path,
         host: str = "127.0.0.1",
         env: dict[str, str] | None = None,
         api_token: str | None = None,
     ) -> None:
         self.model = model
+        self.action_token = action_token
         self.host = host
         self.port = port
         self.action_url = action_url
@@ -120,7 +122,11 @@ class RasaServer:
             self.proc = subprocess.Popen(
                 cmd,
                 cwd=ROOT,
-                env=rasa_env(KEFU_ACTION_URL=self.action_url, **self.env),
+                env=rasa_env(
+                    KEFU_ACTION_URL=self.action_url,
+                    KEFU_RASA__ACTION_TOKEN=self.action_token,
+                    **self.env,
+                ),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # our own Ctrl-C handling stops it, in order

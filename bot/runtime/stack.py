@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,10 +53,13 @@ class LocalStack:
         self.url = f"http://127.0.0.1:{self.app_port}"
         self.db_url = f"sqlite:///{work_dir / 'kefu.db'}"
         self.extra_env = env or {}
+        # The secret Rasa presents on action calls; the app is told the same one.
+        self.action_token = secrets.token_urlsafe(32)
         self.rasa = RasaServer(
             model=model,
             port=free_port(),
             action_url=f"{self.url}/actions/webhook",
+            action_token=self.action_token,
             log_file=work_dir / "rasa.log",
         )
         self.app: subprocess.Popen[bytes] | None = None
@@ -89,6 +93,7 @@ class LocalStack:
             # The supervisors' jobs run often here, so figures and alerts show within seconds.
             KEFU_ANALYTICS__ROLLUP_INTERVAL_S="1",
             KEFU_ANALYTICS__SCAN_INTERVAL_S="1",
+            KEFU_RASA__ACTION_TOKEN=self.action_token,
         )
         env.update(self.extra_env)
         with self.app_log.open("ab") as out:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import (
@@ -59,6 +59,18 @@ def find_message_by_client_id(
         select(Message).where(
             Message.conversation_id == conversation_id, Message.client_id == client_id
         )
+    )
+
+
+def count_customer_messages(session: Session, conversation_id: int) -> int:
+    """How many messages the customer has sent in the conversation."""
+    return int(
+        session.scalar(
+            select(func.count(Message.id)).where(
+                Message.conversation_id == conversation_id, Message.direction == "in"
+            )
+        )
+        or 0
     )
 
 

@@ -1,13 +1,19 @@
-"""Helpers for end-to-end tests: read the app's real database."""
+"""Helpers for end-to-end tests: read the app's real database, act as staff over the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page
 from sqlalchemy import create_engine, select
+from websockets.sync.client import ClientConnection, connect
 
 from bot.storage.models import Conversation, Message
+from tests.polling import poll_until
+
 
 
 def stored_messages(db_url: str, sender: str) -> list[dict[str, Any]]:
@@ -40,3 +46,50 @@ def open_in_console(console: Page, sender: str) -> None:
     if console.locator(f"#list-queue .item[data-sender='{sender}']").count():
         console.click(".tab[data-tab='queue']")
     item.click()
+
+
+class StaffClient:
+    """A staff member using the API of the running app (logged in with a demo account)."""
+
+    def __init__(self, url: str, username: str, password: str | None = None) -> None:
+        self.url = url
+        resp = httpx.post(
+            f"{url}/api/auth/token",
+            data={"username": username, "password": password or username},
+            timeout=30,
+        )
+        resp.raise_for_status()
+        self.token = resp.json()["access_token"]
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str) -> Any:
+        resp = httpx.get(f"{self.url}{path}", headers=self.headers, timeout=30)
+        assert resp.status_code == 200, f"GET {path}: {resp.status_code} {resp.text}"
+        return resp.json()
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        resp = httpx.post(f"{self.url}{path}", json=body or {}, headers=self.headers, timeout=30)
+        assert resp.status_code == 200, f"POST {path}: {resp.status_code} {resp.text}"
+        return resp.json()
+
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        resp = httpx.put(f"{self.url}{path}", json=body, headers=self.headers, timeout=30)
+        assert resp.status_code == 200, f"PUT {path}: {resp.status_code} {resp.text}"
+        return resp.json()
+
+    @contextmanager
+    def console(self) -> Iterator[ClientConnection]:
+        """The agent console's live connection: open = on duty."""
+        ws_url = self.url.replace("http://", "ws://") + f"/ws/agent?token={self.token}"
+        with connect(ws_url) as ws:
+            ws.recv(timeout=30)  # the snapshot
+            yield ws
+
+    def wait_handoff(self, sender: str, timeout_s: float = 30) -> int:
+        """The id of the sender's handoff, once the bot has opened it."""
+        found = poll_until(
+            lambda: (self.get(f"/api/conversations/{sender}").get("handoff") or {}).get("id"),
+            timeout_s=timeout_s,
+        )
+        assert found is not None, f"no handoff for {sender} after {timeout_s} s"
+        return int(found)

@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
-from bot.api.errors import BodySizeLimit
 from bot.editor import drafts, edits, importing, learning, publishing, views
 from bot.editor.conflicts import conflicts_of_draft
 from bot.editor.errors import EditorError
@@ -33,24 +32,7 @@ Writer = Annotated[StaffUserClaims, Depends(require_roles("editor", "reviewer"))
 Reviewer = Annotated[StaffUserClaims, Depends(require_roles("reviewer"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20 * 1024 * 1024
-
-
-class UploadLimit:
-    """The app's body-size limit, except for knowledge imports, which may be bigger files.
-
-    Args:
-        app: the ASGI app.
-        max_bytes: the limit of every other request.
-    """
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.default = BodySizeLimit(app, max_bytes)
-        self.uploads = BodySizeLimit(app, MAX_UPLOAD + 64 * 1024)  # file + form overhead
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = str(scope.get("path", "")) if scope["type"] == "http" else ""
-        limit = self.uploads if path.startswith("/api/kb/import") else self.default
-        await limit(scope, receive, send)
+"""Knowledge imports (zip, xlsx) may exceed the general body limit up to this size."""
 
 
 def _runtime(svc: ServicesDep) -> EditorRuntime:
