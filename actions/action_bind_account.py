@@ -14,7 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answered_in_tree
+from actions.common import answered_in_tree, turn_context, utter
+from bot.dialogue.answering import answer_text
 from bot.services import current
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -53,6 +54,12 @@ class ActionBindAccount(Action):
             return []
         code = _CODE.search(text)
         if code is None:
+            _, tags = turn_context(tracker)
+            reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
+            if reply.decision == "answer":
+                # A question about accounts (「怎么更换账号绑定的手机号」), not a binding step.
+                utter(dispatcher, reply, "ask_question")
+                return []
             dispatcher.utter_message(text=texts.get("bind_how"))
             return []
         result = services.binding.verify_code(channel, tracker.sender_id, code.group(0))

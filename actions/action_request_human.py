@@ -21,7 +21,7 @@ from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_text
 from bot.dialogue.tiering import assess_turn
-from bot.services import current
+from bot.services import Services, current
 
 
 class ActionRequestHuman(Action):
@@ -65,8 +65,13 @@ class ActionRequestHuman(Action):
         text = str(tracker.latest_message.get("text") or "")
         channel, tags = turn_context(tracker)
         reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
+        intent = "request_human"
+        if reply.decision == "answer" and not _asks_for_a_person(services, text):
+            # The classifier heard "a human" in a question the knowledge base answers
+            # (「客服热线多少」): answer it; the customer can still ask for a person.
+            intent = "ask_question"
         assessed = assess_turn(
-            services, tier_context(tracker), text, intent="request_human", match=reply.match
+            services, tier_context(tracker), text, intent=intent, match=reply.match
         )
         if assessed is None:
             dispatcher.utter_message(
@@ -76,7 +81,15 @@ class ActionRequestHuman(Action):
         assessment = assessed[0]
         if assessment.decision.kind != "queue" and reply.decision == "answer":
             # A simple question asked together with "转人工": the answer first, and the offer.
-            utter(dispatcher, reply, "request_human", assessment)
+            utter(dispatcher, reply, intent, assessment)
             return []
         hand_over(dispatcher, services, assessment, request_human=True)
         return []
+
+
+def _asks_for_a_person(services: Services, text: str) -> bool:
+    """Whether the words themselves ask for a person (the policy's request_human keywords)."""
+    assessor = services.assessor
+    if assessor is None or not text.strip() or text.startswith("/"):
+        return True  # a button, or nothing to check the words with: trust the classifier
+    return assessor.intents.keywords.guess(text).name == "request_human"

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.dialogue.enrich import Enriched
 from bot.matching.pipeline import MatchResult
 from bot.profile.profile import CustomerProfile, anonymous_profile
 from bot.services import Services
-from bot.storage.models import AnswerFeedback, DiagnosisSession, Message
+from bot.storage.models import AnswerFeedback, DiagnosisSession, Handoff, Message
 from bot.tiering.assess import Assessment, ConversationState
 from bot.tiering.intent import IntentGuess
 from bot.tiering.store import record_decision
@@ -57,31 +58,46 @@ def customer_of(services: Services, ctx: TurnContext) -> CustomerProfile:
         return anonymous_profile()
 
 
+RECENT_MESSAGES = 60
+"""How far back the tier policy reads a conversation (emotion, failures, requests): enough for
+the recent turns, and the cost of a turn does not grow with the conversation."""
+
+
 def conversation_state(services: Services, ctx: TurnContext) -> ConversationState:
-    """What the conversation says before this message."""
+    """What the recent conversation says before this message.
+
+    Failures, requests for a human and unsolved steps count since engineers last handed the
+    conversation back (or closed it): what they dealt with does not send the customer back.
+    """
     state = ConversationState(channel=ctx.channel)
     if ctx.conversation_id is None:
         return state
+    conv_id = ctx.conversation_id
     with services.db.session() as s:
         messages = list(
             s.scalars(
                 select(Message)
-                .where(Message.conversation_id == ctx.conversation_id)
-                .order_by(Message.id)
+                .where(Message.conversation_id == conv_id)
+                .order_by(Message.id.desc())
+                .limit(RECENT_MESSAGES)
             )
+        )[::-1]
+        since = s.scalar(
+            select(func.max(Handoff.ended_at)).where(Handoff.conversation_id == conv_id)
         )
         sessions = list(
             s.scalars(
                 select(DiagnosisSession)
-                .where(DiagnosisSession.conversation_id == ctx.conversation_id)
+                .where(DiagnosisSession.conversation_id == conv_id)
                 .order_by(DiagnosisSession.id)
             )
         )
         downs = s.scalar(
             select(AnswerFeedback.id)
             .where(
-                AnswerFeedback.conversation_id == ctx.conversation_id,
+                AnswerFeedback.conversation_id == conv_id,
                 AnswerFeedback.value == "down",
+                *([AnswerFeedback.created_at > since] if since is not None else []),
             )
             .limit(1)
         )
@@ -92,18 +108,41 @@ def conversation_state(services: Services, ctx: TurnContext) -> ConversationStat
             emotion = (m.payload or {}).get("emotion") or {}
             if isinstance(emotion.get("negative"), int | float):
                 state.emotion_history.append(float(emotion["negative"]))
-        else:
+        elif _after(m.created_at, since):
             kefu = ((m.payload or {}).get("custom") or {}).get("kefu") or {}
-            state.failed_matches += int(kefu.get("decision") == "none")
+            decision = kefu.get("decision")
+            # Failures in a row: an answer ends the run; a clarification or small talk does not.
+            if decision == "none":
+                state.failed_matches += 1
+            elif decision == "answer":
+                state.failed_matches = 0
             state.human_requests += int(bool(kefu.get("request_human")))
+    recent = [d for d in sessions if _after(d.started_at, since)]
     state.unsolved = int(downs is not None) + sum(
-        1 for d in sessions for r in d.path if r.get("kind") == "unsolved"
+        1 for d in recent for r in d.path if r.get("kind") == "unsolved"
     )
-    if sessions:
-        last = sessions[-1]
+    current = next((m for m in messages if m.id == ctx.message_id), None)
+    if recent and _still_in_play(recent[-1], current):
+        last = recent[-1]
         state.diagnosis = _DIAGNOSIS_STATE.get(last.status)  # type: ignore[assignment]
         state.diagnosis_skills = list((last.handoff or {}).get("skills") or [])
     return state
+
+
+def _still_in_play(session: DiagnosisSession, current: Message | None) -> bool:
+    """A tree counts while it runs, and in the turn it ended; not in later turns (an escalated
+    tree was handed over once: after the engineer returns the chat, questions are questions)."""
+    if session.ended_at is None or current is None:
+        return True
+    return _utc(session.ended_at) >= _utc(current.created_at)
+
+
+def _after(at: datetime, since: datetime | None) -> bool:
+    return since is None or _utc(at) > _utc(since)
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def assess_turn(

@@ -28,7 +28,7 @@ class ConversationState:
 
     previous_text: str | None = None  # the customer's previous message
     emotion_history: list[float] = field(default_factory=list)  # earlier `negative` scores
-    failed_matches: int = 0  # earlier messages nothing matched
+    failed_matches: int = 0  # messages in a row nothing matched, up to the previous one
     unsolved: int = 0  # answers or solutions the customer said did not help
     human_requests: int = 0  # earlier requests for a human
     diagnosis: DiagnosisState | None = None  # state of the diagnosis walk, if any
@@ -139,8 +139,7 @@ class TierAssessor:
             **question,
             intent=intent.name,
             intent_source=intent.source,
-            failed_matches=state.failed_matches
-            + int(match is not None and match.decision == "none"),
+            failed_matches=_failures_in_a_row(state.failed_matches, match),
             unsolved=state.unsolved,
             human_requests=state.human_requests + int(intent.name == "request_human"),
             diagnosis=state.diagnosis,
@@ -204,3 +203,12 @@ def _question(match: MatchResult | None, kb: KnowledgeBase | None) -> dict[str, 
         "question_products": list(q.products),
         "has_tree": q.tree is not None,
     }
+
+
+def _failures_in_a_row(before: int, match: MatchResult | None) -> int:
+    """Messages in a row nothing matched, this one included (an answer ends the run)."""
+    if match is None:
+        return before
+    if match.decision == "none":
+        return before + 1
+    return 0 if match.decision == "answer" else before

@@ -28,7 +28,7 @@ class TierInputs(BaseModel):
     # the dialogue
     intent: str | None = None  # request_human, complaint, purchase_intent, ask_question, ...
     intent_source: str | None = None  # rasa | keywords | given
-    failed_matches: int = 0  # messages in this conversation nothing matched
+    failed_matches: int = 0  # messages in a row nothing matched (an answer ends the run)
     unsolved: int = 0  # answers or solutions the customer said did not help
     human_requests: int = 0  # times the customer asked for a human in this conversation
     diagnosis: DiagnosisState | None = None

@@ -83,11 +83,19 @@ class TestAssess:
         assert second.decision.tier == 3 and second.decision.rule == "repeated_no_match"
 
     def test_given_intent_is_used(self, assessor: TierAssessor) -> None:
-        a = assessor.assess("你好", anonymous_profile(), intent=IntentGuess("complaint", "given"))
+        angry = "等了半个月没人理 你们太过分了 气死了"
+        a = assessor.assess(angry, anonymous_profile(), intent=IntentGuess("complaint", "given"))
         assert a.decision.tier == 5 and a.to_dict()["intent"] == {
             "name": "complaint",
             "source": "given",
         }
+
+    def test_a_calm_question_the_classifier_calls_a_complaint_is_not_tier_5(
+        self, assessor: TierAssessor
+    ) -> None:
+        calm = "你们售后网点在哪"
+        a = assessor.assess(calm, anonymous_profile(), intent=IntentGuess("complaint", "rasa"))
+        assert a.decision.tier < 5 and a.decision.rule != "complaint"
 
     def test_json_has_the_contract_keys(self, assessor: TierAssessor) -> None:
         d = assessor.assess("发票怎么开", anonymous_profile()).to_dict()

@@ -200,7 +200,20 @@ TABLE: list[tuple[str, dict[str, Any], int, str, str]] = [
         "queue:senior,complaint",
         "emotion_trough",
     ),
-    ("complaint intent", {**NONE, "intent": "complaint"}, 5, "queue:complaint", "complaint"),
+    (
+        "complaint intent, strongly negative",
+        {**NONE, "intent": "complaint", "negative": 0.6},
+        5,
+        "queue:complaint",
+        "complaint",
+    ),
+    (
+        "complaint intent, calm words",
+        {**NONE, "intent": "complaint", "negative": 0.1},
+        1,
+        "bot",
+        "no_match",
+    ),
     ("complaint question", {**COMPLAINT_Q}, 5, "queue:complaint", "complaint_question"),
     (
         "upset, complained before",
