@@ -15,7 +15,6 @@ from bot.storage.models import Conversation, Message
 from tests.polling import poll_until
 
 
-
 def stored_messages(db_url: str, sender: str) -> list[dict[str, Any]]:
     """Every stored message of a sender, oldest first."""
     engine = create_engine(db_url)
