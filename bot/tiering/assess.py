@@ -19,6 +19,7 @@ from bot.profile.profile import CustomerProfile
 from bot.tiering.engine import TierDecision, TierEngine
 from bot.tiering.inputs import TierInputs
 from bot.tiering.intent import IntentGuess, IntentGuesser
+from bot.tiering.scenes import scenes_in
 from bot.tiering.schema import DiagnosisState
 
 
@@ -154,6 +155,7 @@ class TierAssessor:
             product_line=line or _own_line(question.get("question_products") or [], profile),
             model=model,
             entities=sorted({e.label for e in entities}),
+            scenes=scenes_in(self.engine.policy.scenes, text),
             negative=emotion.negative,
             urgency=emotion.urgency,
             risk_words=emotion.risk_words,

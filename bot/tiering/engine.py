@@ -147,6 +147,7 @@ def matches(cond: Conditions, x: TierInputs) -> bool:
         cond.trough is None or (x.trough is not None) == cond.trough,
         cond.diagnosis is None or x.diagnosis in cond.diagnosis,
         cond.entities_any is None or bool(set(x.entities) & set(cond.entities_any)),
+        cond.scene is None or bool(set(x.scenes) & set(cond.scene)),
         all(getattr(x, k) >= v for k, v in cond.at_least.items()),
         all(getattr(x, k) < v for k, v in cond.below.items()),
     )

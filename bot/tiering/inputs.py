@@ -46,6 +46,7 @@ class TierInputs(BaseModel):
     product_line: str | None = None  # the product in question (entity, else own device)
     model: str | None = None
     entities: list[str] = []  # labels of the entities found
+    scenes: list[str] = []  # scenes of the policy the words show (bulk purchase, ...)
     negative: float = 0.0
     urgency: float = 0.0
     risk_words: list[str] = []

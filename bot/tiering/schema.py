@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.tiering.scenes import SceneWords
+
 Route = Literal["bot", "diagnosis", "queue"]
 Decision = Literal["answer", "clarify", "none"]
 DiagnosisState = Literal["active", "solved", "escalated", "abandoned"]
@@ -45,6 +47,7 @@ class Conditions(BaseModel):
     trough: bool | None = None  # the conversation's emotion is in a trough
     diagnosis: list[DiagnosisState] | None = None  # state of the diagnosis walk
     entities_any: list[str] | None = None  # one of these entity labels was found
+    scene: list[str] | None = None  # the words show one of these scenes (`scenes:`)
     at_least: dict[NumericInput, float] = {}  # input >= value
     below: dict[NumericInput, float] = {}  # input < value
 
@@ -118,6 +121,7 @@ class Policy(BaseModel):
     priority_boost: dict[str, int] = {}  # tag -> added to a queued request's priority
     urgent_at: float = Field(default=0.6, ge=0, le=1)  # urgency from which priority +1
     intents: dict[str, IntentWords] = {}  # checked in this order; the first found wins
+    scenes: dict[str, SceneWords] = {}  # what words reveal, whoever says them
     rules: list[Rule] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -126,6 +130,9 @@ class Policy(BaseModel):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate rule ids: {', '.join(dupes)}")
+        named = {s for r in self.rules for c in (r.when, r.unless) if c for s in c.scene or []}
+        if named - set(self.scenes):
+            raise ValueError(f"unknown scenes: {', '.join(sorted(named - set(self.scenes)))}")
         if not self.rules[-1].when.empty or self.rules[-1].unless is not None:
             raise ValueError("the last rule must have no conditions (it catches everything)")
         return self

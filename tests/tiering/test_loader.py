@@ -67,7 +67,8 @@ class TestLoader:
 
     def test_unknown_numeric_input_is_named(self, tmp_path: Path) -> None:
         text = SHIPPED.replace("at_least: {unsolved: 2}", "at_least: {tries: 2}", 1)
-        assert "rules[6].when.at_least.tries" in _errors(tmp_path, text)
+        index = next(i for i, r in enumerate(policy_rules()) if r.get("id") == "repeated_unsolved")
+        assert f"rules[{index}].when.at_least.tries" in _errors(tmp_path, text)
 
     def test_last_rule_must_catch_all(self, tmp_path: Path) -> None:
         text = SHIPPED.replace(
@@ -98,3 +99,8 @@ class TestLoader:
     def test_duplicate_rule_ids_are_refused(self, tmp_path: Path) -> None:
         text = SHIPPED.replace("  - id: emotion_trough\n", "  - id: risk_words\n", 1)
         assert "duplicate rule ids: risk_words" in _errors(tmp_path, text)
+
+
+def policy_rules() -> list[dict]:
+    """The shipped policy's rules, in order."""
+    return list(yaml.safe_load(SHIPPED)["rules"])

@@ -95,6 +95,13 @@ TABLE: list[tuple[str, dict[str, Any], int, str, str]] = [
         "purchase_self_service",
     ),
     ("member asks a pre-sales question", {**PRESALES, **NORMAL}, 1, "bot", "presales_question"),
+    (
+        "visitor's words reveal a bulk purchase",
+        {**PRESALES, **BUY, "scenes": ["bulk_purchase"]},
+        4,
+        "queue:enterprise,sales",
+        "bulk_purchase",
+    ),
     # tier 2
     ("fault with a tree", {**FAULT, **NORMAL}, 2, "diagnosis", "guided_troubleshooting"),
     ("fault without a tree", {**FAULT_NO_TREE}, 2, "bot", "step_by_step_answer"),
