@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from bench.chat import Customer, Staff, last_turn
@@ -41,9 +42,11 @@ def run_case(url: str, staff: Staff, case: dict[str, Any]) -> dict[str, Any]:
     try:
         for text in case["turns"]:
             customer.say(str(text))
+        turn = last_turn(staff.conversation(customer.sender))
+    except httpx.HTTPError as exc:  # counted as a wrong answer, and shown
+        return {**case, "got": None, "clarified": [], "right": False, "said": [repr(exc)]}
     finally:
         customer.close()
-    turn = last_turn(staff.conversation(customer.sender))
     got = turn.answered()
     return {
         **case,
