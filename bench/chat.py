@@ -7,13 +7,22 @@ of them is read back from `GET /api/conversations/{sender}` with a supervisor's 
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import jwt
+
+from bot.config import ROOT
+from bot.runtime.rasa import model_path, train_if_changed
+from bot.runtime.stack import LocalStack
+
+T = TypeVar("T")
 
 # The embedded profile's default key of signed customer tokens (bot.config.AuthSettings).
 DEV_CUSTOMER_SECRET = "kefu-dev-customer-token-secret-change-me"
@@ -126,3 +135,15 @@ def last_turn(conversation: dict[str, Any]) -> BotTurn:
     messages = conversation.get("messages") or []
     last_in = max((i for i, m in enumerate(messages) if m.get("direction") == "in"), default=-1)
     return BotTurn([m for m in messages[last_in + 1 :] if m.get("direction") == "out"])
+
+
+def on_stack(url: str | None, measure: Callable[[str], T]) -> T:
+    """Run `measure` against the app at `url`, or against Rasa + the app started here."""
+    if url:
+        return measure(url)
+    train_if_changed(ROOT / "models")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LocalStack(model_path(ROOT / "models"), Path(tmp)) as stack,
+    ):
+        return measure(stack.url)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -22,10 +21,8 @@ from typing import Any
 import httpx
 import yaml
 
-from bench.chat import Customer, Staff, last_turn
+from bench.chat import Customer, Staff, last_turn, on_stack
 from bot.config import ROOT
-from bot.runtime.rasa import model_path, train_if_changed
-from bot.runtime.stack import LocalStack
 
 CASES = ROOT / "eval" / "followups.yml"
 
@@ -88,15 +85,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every wrong case")
     args = parser.parse_args()
     cases = load_cases(args.cases)
-    if args.url:
-        results = measure(args.url, cases, args.workers)
-    else:
-        train_if_changed(ROOT / "models")
-        with (
-            tempfile.TemporaryDirectory() as tmp,
-            LocalStack(model_path(ROOT / "models"), Path(tmp)) as stack,
-        ):
-            results = measure(stack.url, cases, args.workers)
+    results = on_stack(args.url, lambda url: measure(url, cases, args.workers))
     if args.show:
         for r in results:
             if not r["right"]:
