@@ -3,7 +3,6 @@ dashboard's facts are built from it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from bot.history.generate import fill
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Message, TierDecisionRecord
 from bot.storage.supervision import AnalyticsContact
+from tests.conftest import run_async
 
 END = date(2026, 11, 18)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ def test_history_is_written_through_the_service_at_simulated_times(tmp_path: Pat
     settings = Settings(
         db={"url": url}, var_dir=tmp_path / "var", analytics={"rollup_interval_s": 0}
     )
-    written = asyncio.run(fill(settings, 2, 12, seed=3, end=END))
+    written = run_async(fill(settings, 2, 12, seed=3, end=END))
     assert written is not None and written.visits >= 20
     db = Database(url)
     try:
