@@ -89,10 +89,13 @@ def test_editor_phrasing_published_by_reviewer_is_answered_in_chat(
     reviewer.click("#publish-draft")
     published = reviewer.locator("#publish-ok")
     confirm = reviewer.locator("dialog[open] #dialog-ok")
-    expect(published.or_(confirm)).to_be_visible()
-    if confirm.is_visible():  # the conflict check listed something: publish anyway
+    # Publishing asks first; if the server's conflict check lists something, it asks again.
+    for _ in range(2):
+        expect(published.or_(confirm)).to_be_visible(timeout=STEP_MS)
+        if not confirm.is_visible():
+            break
         confirm.click()
-    expect(published).to_be_visible()
+    expect(published).to_be_visible(timeout=STEP_MS)
     expect(reviewer.locator("#live-badge")).to_contain_text(re.compile(r"v\d+"))
 
     # The chat answers the new phrasing with that question, right away.
