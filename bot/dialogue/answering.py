@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.knowledge.answers import pick_answer
-from bot.services import KnowledgeService
+from bot.knowledge.live import KnowledgeService
 
 Decision = Literal["answer", "clarify", "none", "unavailable"]
 MAX_CATEGORY_BUTTONS = 4

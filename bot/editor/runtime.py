@@ -21,13 +21,13 @@ from bot.editor.diff import diff, slim
 from bot.editor.errors import EditorError, not_found
 from bot.editor.kfiles import fingerprint, read_dir
 from bot.editor.snapshot import Snapshot
+from bot.editor.stats import Stats
+from bot.editor.sync import LiveSync
 from bot.knowledge.schema import KnowledgeBase
 from bot.storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.editor.stats import Stats
-    from bot.editor.sync import LiveSync
-    from bot.services import KnowledgeService
+    from bot.knowledge.live import KnowledgeService
 
 log = logging.getLogger(__name__)
 SYSTEM = {"username": "system", "role": "admin"}
@@ -58,8 +58,6 @@ class EditorRuntime:
     def stats(self) -> Stats:
         """Hit, feedback and last-edit counters."""
         if self._stats is None:
-            from bot.editor.stats import Stats
-
             self._stats = Stats(self.db, self.settings.editor.stats_ttl_s)
         return self._stats
 
@@ -166,8 +164,6 @@ class EditorRuntime:
 
     def start_sync(self) -> None:
         """Follow publishes of other replicas (Redis pub/sub, else database polling)."""
-        from bot.editor.sync import LiveSync
-
         cfg = self.settings.editor
         self.sync = LiveSync(
             self, self.settings.redis.url, cfg.redis_channel, cfg.poll_interval_s

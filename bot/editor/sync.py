@@ -11,12 +11,20 @@ import json
 import logging
 import threading
 import uuid
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
+
+
+class Followed(Protocol):
+    """What `LiveSync` needs of the editor's runtime (`bot.editor.runtime.EditorRuntime`)."""
+
+    @property
+    def live_version(self) -> int | None: ...
+
+    def newest_published(self) -> int | None: ...
+
+    def go_live(self, number: int) -> None: ...
 
 
 class LiveSync:
@@ -29,9 +37,7 @@ class LiveSync:
         poll_s: database poll interval (0 = no polling).
     """
 
-    def __init__(
-        self, rt: EditorRuntime, redis_url: str | None, channel: str, poll_s: float
-    ) -> None:
+    def __init__(self, rt: Followed, redis_url: str | None, channel: str, poll_s: float) -> None:
         self.rt = rt
         self.redis_url = redis_url
         self.channel = channel

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.diagnosis.store import sessions_of
+from bot.dialogue.answering import answer_question
 from bot.handoff.views import iso, message_view
 from bot.storage import repository as repo
 from bot.storage.db import Database
@@ -176,8 +177,6 @@ class ContextBuilder:
     def _answers(
         self, ranked: list[tuple[str, float]], tags: list[str], channel: str
     ) -> list[dict[str, Any]]:
-        from bot.dialogue.answering import answer_question  # imports the services module
-
         out = []
         for qid, score in ranked:
             reply = answer_question(
