@@ -25,6 +25,7 @@ from bot.api.routes import (
     chat,
     editor,
     health,
+    learning,
     pages,
     staff,
     supervisor,
@@ -164,6 +165,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last, so it runs first: a caller without the token never gets the larger limit.
     app.add_middleware(ActionCallerGuard, token=action_token(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (health, chat, staff, actions, pages, wechat, agent, canned, editor, supervisor):
+    for module in (
+        health,
+        chat,
+        staff,
+        actions,
+        pages,
+        wechat,
+        agent,
+        canned,
+        editor,
+        learning,
+        supervisor,
+    ):
         app.include_router(module.router)
     return app

@@ -2,9 +2,9 @@
 
 The bot's replies carry their match decision (`payload.custom.kefu.decision`); the user's
 message they answer is `payload.reply_to`. Unmatched (``none``) and clarify-only questions of
-the last days are grouped by meaning (greedy clustering on sentence vectors: a text joins the
-first cluster whose centroid is at least ``editor.cluster_threshold`` similar), biggest first,
-each with counts, examples and the standard questions the matcher would propose now.
+the last days are grouped by meaning (`bot.editor.clusters`), biggest first, each with counts,
+examples and the standard questions the matcher would propose now. Texts an editor dismissed
+stay out. Answers that were likely wrong are in `bot.editor.doubtful`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 
 from bot.editor import store
-from bot.editor.similarity import embedder
+from bot.editor.clusters import cluster_items, dismissed_keys, text_key
 from bot.storage.models import Message, utcnow
 
 if TYPE_CHECKING:
@@ -32,21 +31,19 @@ def unmatched(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> di
     asked = _asked(rt, days, cfg.learn_max_messages)
     snap = rt.snapshot()
     known = {
-        "".join(p.split()).lower()
-        for q in snap.questions.values()
-        for p in [q["title"], *q.get("similar", [])]
+        text_key(p) for q in snap.questions.values() for p in [q["title"], *q.get("similar", [])]
     }
+    known |= dismissed_keys(rt, "unmatched")
     texts: dict[str, dict[str, Any]] = {}
     for text, decision, at in asked:
-        key = "".join(text.split()).lower()
+        key = text_key(text)
         if key in known:
-            continue  # already a phrasing (added after it was asked)
+            continue  # already a phrasing (added after it was asked), or dismissed
         item = texts.setdefault(key, {"text": text, "count": 0, "none": 0, "clarify": 0, "at": at})
         item["count"] += 1
         item[decision] += 1
         item["at"] = max(item["at"], at)
-    items = sorted(texts.values(), key=lambda t: -t["count"])
-    clusters = _cluster(rt, items, snap.support.synonyms)
+    clusters = cluster_items(rt, list(texts.values()), snap.support.synonyms)
     out = [_describe(rt, c) for c in clusters[:limit]]
     return {"days": days, "messages": len(asked), "clusters": out}
 
@@ -78,30 +75,6 @@ def _asked(rt: EditorRuntime, days: int, limit: int) -> list[tuple[str, str, str
     return out
 
 
-def _cluster(
-    rt: EditorRuntime, items: list[dict[str, Any]], synonyms: list[list[str]]
-) -> list[list[dict[str, Any]]]:
-    if not items:
-        return []
-    vectors = embedder(rt.extras, rt.settings.matching).embed([i["text"] for i in items], synonyms)
-    threshold = rt.settings.editor.cluster_threshold
-    clusters: list[list[dict[str, Any]]] = []
-    sums: list[np.ndarray] = []
-    for item, vec in zip(items, vectors, strict=True):
-        if sums:
-            cents = np.stack(sums)
-            cents = cents / np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
-            sims = cents @ vec
-            best = int(np.argmax(sims))
-            if sims[best] >= threshold:
-                clusters[best].append(item)
-                sums[best] = sums[best] + vec
-                continue
-        clusters.append([item])
-        sums.append(vec.copy())
-    return sorted(clusters, key=lambda c: -sum(i["count"] for i in c))
-
-
 def _describe(rt: EditorRuntime, cluster: list[dict[str, Any]]) -> dict[str, Any]:
     head = cluster[0]["text"]
     result = rt.knowledge.matcher.match(head)
@@ -113,6 +86,7 @@ def _describe(rt: EditorRuntime, cluster: list[dict[str, Any]]) -> dict[str, Any
         "last_at": max(i["at"] for i in cluster),
         "examples": [{"text": i["text"], "count": i["count"]} for i in cluster[:EXAMPLES]],
         "texts": len(cluster),
+        "all_texts": [i["text"] for i in cluster],
         "suggestions": [
             {"id": c.id, "title": c.title, "score": c.score} for c in result.candidates[:3]
         ],

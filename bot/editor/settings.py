@@ -25,6 +25,13 @@ class EditorSettings(BaseModel):
         le=1,
         description="Unmatched user questions at least this similar to a cluster join it.",
     )
+    rephrase_threshold: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="A customer's next message at least this similar to the question just "
+        "answered asks it again: the answer is listed as doubtful.",
+    )
     learn_days: int = Field(default=30, ge=1, description="How far back 'learn from users' looks.")
     learn_max_messages: int = Field(
         default=5000, ge=10, description="Most recent unmatched messages clustered at once."

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 
 from bot.storage import (
     canned,  # noqa: F401 - its table belongs to the schema
+    learning,  # noqa: F401 - its table belongs to the schema
     supervision,  # noqa: F401 - its tables belong to the schema
 )
 from bot.storage.db import migrate

@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 
 from bot.storage import (
     canned,  # noqa: F401 - registers the canned replies table
+    learning,  # noqa: F401 - registers the dismissed texts of 'learn from users'
     supervision,  # noqa: F401 - registers the supervisors' tables
 )
 from bot.storage.models import Base

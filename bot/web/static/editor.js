@@ -11,7 +11,8 @@ import { STAFF_ROLES } from "./lib/labels.js";
 import { api, canEdit, handle, refreshDrafts, refreshLive, setDraft, setOnExpired, setTabShower, state, toast } from "./editor/core.js";
 import { loadDraftList, wireDrafts } from "./editor/drafts.js";
 import { loadQuestions, newQuestion, openQuestion, wireQuestions } from "./editor/questions.js";
-import { loadAudit, loadLearn, loadTry, runTry, wireTools } from "./editor/tools.js";
+import { loadLearn, wireLearn } from "./editor/learn.js";
+import { loadAudit, loadTry, runTry, wireTools } from "./editor/tools.js";
 import { loadTrees, wireTrees } from "./editor/trees.js";
 import { loadVersions, wireVersions } from "./editor/versions.js";
 
@@ -130,6 +131,7 @@ function wire() {
   wireDrafts();
   wireVersions();
   wireTools();
+  wireLearn();
 }
 
 /** @type {any} */ (window).kbEditor = { state };

@@ -1,14 +1,13 @@
 // @ts-check
-/** Try it, learn from users, import/export, audit log. */
-import { $, byId } from "../lib/dom.js";
+/** Try it, import/export, audit log (learn from users: learn.js). */
+import { byId } from "../lib/dom.js";
 import { dateTime } from "../lib/format.js";
 import { html, nothing, show } from "../lib/html.js";
 import { CHANNELS, STAFF_ROLES } from "../lib/labels.js";
 import { diffItemsView } from "./diff.js";
 import { openDraft } from "./drafts.js";
 import { AUDIT_ACTIONS, DECISIONS } from "./labels.js";
-import { newQuestion, openQuestion } from "./questions.js";
-import { api, canEdit, dialog, download, ensureDraft, handle, problemsView, refreshDrafts, showTab, state, tagName, toast } from "./core.js";
+import { api, download, handle, problemsView, refreshDrafts, showTab, state, tagName, toast } from "./core.js";
 
 const value = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (byId(id)).value;
 
@@ -50,58 +49,6 @@ export async function runTry() {
       <pre class="text">${a.text}</pre>${a.links.map((/** @type {any} */ l) => html`<div class="small">🔗 ${l.title} ${l.url}</div>`)}</div>` : nothing}
     <div class="card"><h2>分级</h2>${t?.available ? html`<p><b>第 ${t.tier} 级</b> · 去向 ${t.route}${t.skills?.length ? ` · 技能 ${t.skills.join("、")}` : ""}</p>
       <p>${t.reason}</p>` : html`<p class="muted">分级策略暂不可用。</p>`}</div>`, byId("try-result"));
-}
-
-// ---- learn from users ------------------------------------------------------------------
-export async function loadLearn() {
-  const [res, fb] = await Promise.all([
-    api.call("GET", `/api/kb/learn/unmatched?days=${value("learn-days")}`), api.call("GET", "/api/kb/learn/feedback")]);
-  state.clusters = res.clusters;
-  show(res.clusters.length ? res.clusters.map((/** @type {any} */ c, /** @type {number} */ i) => html`<div class="cluster" data-cluster=${i}>
-      <div class="row"><b class="grow">${c.label}</b><span class="badge">${c.count} 次</span>
-        <span class="small muted">未匹配 ${c.none} · 仅澄清 ${c.clarify} · 最近 ${dateTime(c.last_at)}</span></div>
-      <div class="examples">${c.examples.map((/** @type {any} */ e) => html`<span>${e.text} ×${e.count}</span>`)}</div>
-      ${canEdit() ? html`<div class="row small">${c.suggestions.map((/** @type {any} */ s) => html`<button type="button" class="add-to" data-qid=${s.id}>加为「${s.title}」的相似问 <span class="muted">${s.score.toFixed(2)}</span></button>`)}
-        <button type="button" class="add-other">加到其他标准问…</button><button type="button" class="start-new">新建标准问</button></div>` : nothing}
-      <div class="cluster-result"></div></div>`)
-    : html`<p class="muted">近 ${res.days} 天没有未匹配的问题。</p>`, byId("learn-clusters"));
-  show(fb.length ? fb.map((/** @type {any} */ r) => html`<tr class="clickable" data-qid=${r.id}><td>${r.id}</td><td>${r.title || ""}</td>
-      <td class="num">${r.hits}</td><td class="num">${r.up}</td><td class="num">${r.down}</td></tr>`)
-    : html`<tr><td colspan="5" class="muted">还没有评价</td></tr>`, byId("feedback-rows"));
-}
-
-/** @param {HTMLElement} box a cluster @param {string} qid */
-async function addFromCluster(box, qid) {
-  const c = state.clusters[Number(box.dataset.cluster)];
-  const draft = await ensureDraft();
-  await api.call("POST", `/api/kb/drafts/${draft}/phrasings`, { question_id: qid, text: c.label });
-  await refreshDrafts();
-  show(html`<div class="success">已把「${c.label}」加为 ${qid} 的相似问（草稿 #${draft}）。</div>`, /** @type {HTMLElement} */ ($(".cluster-result", box)));
-}
-
-/** @param {Event} ev */
-async function onLearnClick(ev) {
-  const t = /** @type {HTMLElement} */ (ev.target);
-  const box = /** @type {HTMLElement | null} */ (t.closest(".cluster"));
-  const row = /** @type {HTMLElement | null} */ (t.closest("#feedback-rows tr[data-qid]"));
-  if (row) {
-    showTab("questions");
-    return handle(() => openQuestion(row.dataset.qid || ""));
-  }
-  if (!box) return;
-  const out = /** @type {HTMLElement} */ ($(".cluster-result", box));
-  const addTo = /** @type {HTMLElement | null} */ (t.closest(".add-to"));
-  if (addTo) return handle(() => addFromCluster(box, addTo.dataset.qid || ""), out);
-  if (t.matches(".add-other")) {
-    const ok = await dialog(html`<p>加到哪个标准问？输入标准问 ID：</p><input id="other-qid" aria-label="标准问 ID" style="width:100%" placeholder="例如 power-001">`, "添加");
-    if (!ok) return;
-    return handle(() => addFromCluster(box, value("other-qid").trim()), out);
-  }
-  if (t.matches(".start-new")) {
-    const c = state.clusters[Number(box.dataset.cluster)];
-    showTab("questions");
-    newQuestion({ title: c.label, similar: c.examples.map((/** @type {any} */ e) => e.text).filter((/** @type {string} */ x) => x !== c.label) });
-  }
 }
 
 // ---- import / export -------------------------------------------------------------------
@@ -162,9 +109,6 @@ export function wireTools() {
   byId("try-text").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") handle(runTry, byId("try-result"));
   });
-  byId("learn-refresh").addEventListener("click", () => handle(loadLearn));
-  byId("learn-days").addEventListener("change", () => handle(loadLearn));
-  byId("tab-learn").addEventListener("click", onLearnClick);
   byId("export-zip").addEventListener("click", () => handle(() => download("/api/kb/export.zip", "knowledge.zip")));
   byId("export-xlsx").addEventListener("click", () => handle(() => download("/api/kb/export.xlsx", "knowledge.xlsx")));
   byId("import-file").addEventListener("change", () => {
