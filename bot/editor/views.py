@@ -27,6 +27,7 @@ def live(rt: EditorRuntime) -> dict[str, Any]:
         "questions": len(snap.questions),
         "disabled": len(snap.disabled),
         "trees": len(snap.trees),
+        "calibration": rt.knowledge.matcher.calibration_status(),
     }
 
 

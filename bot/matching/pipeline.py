@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -126,6 +126,29 @@ class Matcher:
         """Whether the live calibration was fitted on the live base."""
         live = self._live
         return live is not None and live.calibration.fingerprint == live.key
+
+    def calibration_status(self) -> dict[str, Any]:
+        """For the editor: which calibration decides now, when it ran, what it expects.
+
+        `state` is `fitted` (fitted on the live base), `running` (a calibration of the live base
+        is under way; the last one decides meanwhile) or `previous` (the last one decides and
+        none is running, e.g. without an embedding cache).
+        """
+        live = self._live
+        if live is None:
+            return {"state": "none"}
+        c = live.calibration
+        worker = self._worker
+        running = worker is not None and worker.is_alive()
+        state = "fitted" if c.fingerprint == live.key else "running" if running else "previous"
+        return {
+            "state": state,
+            "source": c.source,
+            "ran_at": c.ran_at.isoformat() if c.ran_at else None,
+            "seconds": round(c.seconds, 1),
+            "estimates": c.estimates,
+            "probes": c.probes,
+        }
 
     def warm_up(self) -> None:
         """Load the heavy state: the encoder, jieba's dictionary, the script converter."""

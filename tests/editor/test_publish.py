@@ -24,6 +24,8 @@ class TestPublish:
         assert after["candidates"][0]["score"] > before["candidates"][0]["score"]
         live = api.ok("editor", "GET", "/api/kb/live")
         assert live["version"] == version
+        # The new base decides with the last calibration until its own is fitted.
+        assert live["calibration"]["state"] in {"running", "previous", "fitted"}
         row = api.ok("editor", "GET", f"/api/kb/versions/{version}")
         assert row["author"] == "editor" and row["approved_by"] == "reviewer"
         assert row["kind"] == "publish" and row["created_at"]

@@ -100,6 +100,7 @@ def test_a_published_base_is_live_at_once_and_its_calibration_swaps_in_later(
     assert worker is not None and entered.wait(60)
     # While the calibration runs, the base serves with the previous calibration.
     assert m.calibration is not None and m.calibration.source == "default"
+    assert m.calibration_status()["state"] == "running"
     assert m.match(held[0][0]).candidates
     edited = kb.model_copy(update={"questions": dict(list(kb.questions.items())[:-1])})
     m.build(edited)  # a newer publish while calibrating ...
@@ -111,6 +112,9 @@ def test_a_published_base_is_live_at_once_and_its_calibration_swaps_in_later(
     # The older base's calibration never decided the newer one; the newer one's swapped in.
     assert [c.fingerprint for c in calibrated] == [fingerprint(kb, m.settings), m.live_key]
     assert m.kb is edited and m.calibrated and m.calibration is not first
+    status = m.calibration_status()  # what the editor shows
+    assert status["state"] == "fitted" and status["source"] == "base" and status["ran_at"]
+    assert 0 <= status["estimates"]["auto_correct"] <= 1 and status["probes"]
 
 
 def test_the_probability_is_the_lowest_within_every_limit() -> None:

@@ -2,6 +2,7 @@
 /** The editor's shared state, API client, wording helpers and feedback (toast, dialog, errors). */
 import { ApiError, StaffApi } from "../lib/api.js";
 import { $, byId } from "../lib/dom.js";
+import { dateTime } from "../lib/format.js";
 import { html, nothing, show } from "../lib/html.js";
 import { CUSTOMER_TAGS } from "../lib/labels.js";
 import { ERRORS, FIELDS, PROBLEM_CODES } from "./labels.js";
@@ -154,9 +155,25 @@ export async function ensureDraft() {
 
 export const draftParam = () => (state.draft ? `draft_id=${state.draft}` : "");
 
+/** @type {number | undefined} */
+let calibrationTimer;
+
 export async function refreshLive() {
   const live = await api.call("GET", "/api/kb/live");
   byId("live-badge").textContent = `线上版本 v${live.version} · ${live.questions} 个标准问 · ${live.trees} 棵诊断树`;
+  const c = live.calibration || { state: "none" };
+  const badge = byId("calibration-badge");
+  const pct = (/** @type {number | undefined} */ x) => (x === undefined ? "-" : `${Math.round(x * 1000) / 10}%`);
+  const e = c.estimates || {};
+  badge.textContent = c.state === "running" ? "匹配校准：正在按本版知识校准，暂用上一次的校准"
+    : c.source === "default" ? "匹配校准：使用默认校准"
+    : c.state === "fitted" ? `匹配校准：已按本版知识校准（${dateTime(c.ran_at)}，用时 ${c.seconds} 秒）`
+    : "匹配校准：沿用上一次的校准";
+  badge.title = c.estimates && Object.keys(e).length
+    ? `按知识库自身估计：直接答对 ${pct(e.auto_correct)}，答错 ${pct(e.auto_wrong)}，库里没有的问题被误答 ${pct(e.unanswered_accept)}，闲聊和其他行业的问题被误答 ${pct(e.general_accept)}`
+    : "还没有按本知识库估计的准确率";
+  clearTimeout(calibrationTimer);
+  if (c.state === "running") calibrationTimer = window.setTimeout(() => handle(refreshLive), 15_000);
 }
 
 /** @type {(name: string) => void} */
