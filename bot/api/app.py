@@ -34,6 +34,8 @@ from bot.api.routes import (
 from bot.api.routes.chat import STATIC
 from bot.auth.secrets import action_token
 from bot.auth.staff import seed_demo_accounts
+from bot.channels.socketio import PATH as SOCKETIO_PATH
+from bot.channels.socketio import RasaSocketChannel
 from bot.config import Settings, get_settings
 from bot.coordination.client import connect
 from bot.coordination.lease import DbLease
@@ -45,7 +47,7 @@ from bot.gateway.service import Gateway
 from bot.profile.binding import BindingService
 from bot.profile.entry import Greetings
 from bot.profile.service import ProfileService
-from bot.services import KnowledgeService, Services, install
+from bot.services import KnowledgeService, Services, current, install
 from bot.storage.db import Database, migrate
 from bot.texts import Texts
 from bot.tiering.build import build_assessor
@@ -165,6 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last, so it runs first: a caller without the token never gets the larger limit.
     app.add_middleware(ActionCallerGuard, token=action_token(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Rasa's socket.io channel, for Rasa's web chat widget and other clients of it.
+    app.state.socketio = RasaSocketChannel(current, action_token(settings), settings.redis.url)
+    app.mount(f"/{SOCKETIO_PATH}", app.state.socketio.asgi())
     for module in (
         health,
         chat,

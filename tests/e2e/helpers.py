@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -92,3 +96,19 @@ class StaffClient:
         )
         assert found is not None, f"no handoff for {sender} after {timeout_s} s"
         return int(found)
+
+
+@contextmanager
+def other_site(directory: Path) -> Iterator[str]:
+    """A plain site on another port of loopback (another origin) serving `directory`; yields
+    its base URL."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

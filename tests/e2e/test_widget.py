@@ -5,10 +5,7 @@ with the customer token the host page gave it."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import REPLY_MS
+from tests.e2e.helpers import other_site
 
 pytestmark = pytest.mark.e2e
 
@@ -35,16 +33,8 @@ def host_site(tmp_path: Path, live_stack: Any) -> Iterator[str]:
 </body></html>""",
         encoding="utf-8",
     )
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with other_site(tmp_path) as site:
+        yield f"{site}/index.html"
 
 
 def test_widget_script_is_served_as_javascript(live_stack: Any) -> None:

@@ -49,6 +49,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await channel.sender.send_text(openid, text, buttons, conversation_id=conversation_id)
 
     svc.outlets["wechat"] = wechat
+    socket_channel = getattr(app.state, "socketio", None)  # Rasa's socket.io channel
+    if socket_channel is not None:
+        svc.outlets["socketio"] = socket_channel.deliver
     await svc.start()
     services.handoff = svc
     services.gateway.handoff = svc
