@@ -24,6 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 """The repository root: default locations of `var/`, `knowledge/` and the Rasa project."""
 
 PLACEHOLDER_SECRETS = {"", "changeme", "secret", "change-me", "kefu-dev-secret"}
+# Secrets that were ever public (documented defaults, examples): never accepted in production.
+KNOWN_SECRETS = PLACEHOLDER_SECRETS | {
+    "x",
+    "kefu-dev-customer-token-secret-change-me",
+    "CHANGE-to-a-long-random-secret",
+}
+MIN_SECRET_CHARS = 32
 
 
 class RasaSettings(BaseModel):
@@ -105,10 +112,32 @@ class WechatSettings(BaseModel):
 
 
 class AuthSettings(BaseModel):
-    """Staff login tokens."""
+    """Staff login tokens, web visitors' tokens and login throttling."""
 
-    secret: str = "kefu-dev-secret"
+    secret: str | None = Field(
+        default=None,
+        description="HS256 key of staff tokens (and, derived, of web visitors' tokens). Unset: "
+        "generated at first start under var/secrets/ in the embedded profile; production needs "
+        "one of at least 32 characters that was never public.",
+    )
     token_minutes: int = 12 * 60
+    user_check_ttl_s: NonNegativeFloat = Field(
+        default=5.0,
+        description="How long one check of a token's user (active, not revoked) is reused.",
+    )
+    visitor_token_days: PositiveInt = Field(
+        default=365, description="How long a web visitor's token opens their conversation."
+    )
+    rest_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Optional keys of the REST channel, one per integration (name -> key, sent "
+        "in the `X-Kefu-Key` header); empty = the channel is open, as Rasa's is.",
+    )
+    login_account_failures: PositiveInt = 5  # wrong passwords in a row before an account waits
+    login_address_failures: PositiveInt = 20  # failed logins of one address before it waits
+    login_window_s: PositiveFloat = 15 * 60.0  # failures older than this are forgotten
+    login_lockout_s: PositiveFloat = 30.0  # first wait; doubled on each further failure
+    login_lockout_max_s: PositiveFloat = 15 * 60.0
     customer_token_secret: str = Field(
         default="kefu-dev-customer-token-secret-change-me",
         description="HS256 key of the signed customer tokens web pages pass in the chat metadata "
@@ -182,10 +211,19 @@ class Settings(BaseSettings):
     analytics: AnalyticsSettings = AnalyticsSettings()
 
     @model_validator(mode="after")
-    def _refuse_placeholders_in_production(self) -> Settings:
-        # The demo secret and demo accounts are for the embedded profile only.
-        if self.profile == "production" and self.auth.secret in PLACEHOLDER_SECRETS:
-            raise ValueError("KEFU_AUTH__SECRET must be set to a real secret in production")
+    def _refuse_weak_secrets_in_production(self) -> Settings:
+        # Generated secrets and demo accounts are for the embedded profile only.
+        if self.profile != "production":
+            return self
+        secret = self.auth.secret or ""
+        if secret in KNOWN_SECRETS or len(secret) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"KEFU_AUTH__SECRET must be set in production to a secret of at least "
+                f"{MIN_SECRET_CHARS} characters that was never published"
+            )
+        for key in self.auth.rest_keys.values():
+            if key in KNOWN_SECRETS or len(key) < 16:
+                raise ValueError("every KEFU_AUTH__REST_KEYS key needs at least 16 characters")
         return self
 
     @property

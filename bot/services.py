@@ -20,6 +20,9 @@ from bot.texts import Texts
 
 if TYPE_CHECKING:
     from bot.analytics.service import Supervision
+    from bot.auth.sessions import StaffSessions
+    from bot.auth.throttle import LoginThrottle
+    from bot.auth.visitor import VisitorTokens
     from bot.editor.runtime import EditorRuntime
     from bot.handoff.service import HandoffService
     from bot.profile.binding import BindingService
@@ -49,6 +52,9 @@ class Services:
     supervision: Supervision | None = None  # figures, alerts, work orders (bot.analytics)
     # leases of the once-across-replicas periodic jobs (bot.coordination.lease)
     leader: Leader | None = None
+    staff: StaffSessions | None = None  # is a staff token's user still allowed (bot.auth)
+    visitors: VisitorTokens | None = None  # web visitors' signed identities
+    logins: LoginThrottle | None = None  # failed-login counters and lockouts
 
 
 _current: Services | None = None

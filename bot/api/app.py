@@ -32,8 +32,11 @@ from bot.api.routes import (
     wechat,
 )
 from bot.api.routes.chat import STATIC
-from bot.auth.secrets import action_token
-from bot.auth.staff import seed_demo_accounts
+from bot.auth.secrets import action_token, staff_secret
+from bot.auth.sessions import StaffSessions
+from bot.auth.staff import disable_demo_accounts, seed_demo_accounts
+from bot.auth.throttle import LoginThrottle
+from bot.auth.visitor import VisitorTokens
 from bot.channels.socketio import PATH as SOCKETIO_PATH
 from bot.channels.socketio import RasaSocketChannel
 from bot.config import Settings, get_settings
@@ -60,6 +63,11 @@ def build_services(settings: Settings) -> Services:
     migrate(settings.db.url)
     db = Database(settings.db.url, echo=settings.db.echo)
     seed_demo_accounts(db, settings)
+    if settings.profile == "production":
+        for name in disable_demo_accounts(db):
+            log.warning(
+                "production: demo account %s disabled (it still had its demo password)", name
+            )
     texts = Texts.load(settings.knowledge_dir)
     knowledge = KnowledgeService(settings)
     editor_rt = EditorRuntime(db, settings, knowledge)
@@ -95,6 +103,9 @@ def build_services(settings: Settings) -> Services:
         supervision=Supervision(db, settings, knowledge),
         # One process on a SQLite file needs no lease; replicas on PostgreSQL share them.
         leader=None if db.url.startswith("sqlite") else DbLease(db, ttl_s=settings.lease_ttl_s),
+        staff=StaffSessions(db, settings.auth.user_check_ttl_s),
+        visitors=VisitorTokens(staff_secret(settings), settings.auth.visitor_token_days),
+        logins=LoginThrottle(settings.auth),
     )
 
 

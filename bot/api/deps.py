@@ -26,11 +26,19 @@ class StaffUserClaims(dict[str, str]):
     """`{"username", "role"}` of the logged-in staff user."""
 
 
+def staff_claims(svc: Services, token: str | None) -> StaffUserClaims | None:
+    """The claims of a token whose user may still use it (active, not revoked), or None."""
+    claims = read_token(token, svc.settings) if token else None
+    if claims is None or (svc.staff is not None and not svc.staff.allows(claims)):
+        return None
+    return StaffUserClaims(claims)
+
+
 def require_roles(*roles: str) -> Callable[..., StaffUserClaims]:
     """A dependency that admits a bearer token of one of `roles` (admin always)."""
 
     def _check(svc: ServicesDep, token: Annotated[str | None, Depends(oauth2)]) -> StaffUserClaims:
-        claims = read_token(token, svc.settings) if token else None
+        claims = staff_claims(svc, token)
         if claims is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
@@ -39,6 +47,6 @@ def require_roles(*roles: str) -> Callable[..., StaffUserClaims]:
             )
         if claims["role"] not in (*roles, "admin"):
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail="role not allowed")
-        return StaffUserClaims(claims)
+        return claims
 
     return _check

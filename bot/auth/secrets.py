@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
-from bot.config import Settings
-
-MIN_SECRET_CHARS = 32
+from bot.config import KNOWN_SECRETS, MIN_SECRET_CHARS, Settings
 
 
 class SecretError(ValueError):
@@ -48,8 +47,10 @@ def resolve_secret(configured: str | None, *, profile: str, var_dir: Path, name:
         SecretError: production without a configured secret of at least 32 characters.
     """
     if configured:
-        if profile == "production" and len(configured) < MIN_SECRET_CHARS:
-            raise SecretError(f"{name} must be at least {MIN_SECRET_CHARS} characters")
+        if profile == "production" and (
+            len(configured) < MIN_SECRET_CHARS or configured in KNOWN_SECRETS
+        ):
+            raise SecretError(f"{name} must be at least {MIN_SECRET_CHARS} characters, not public")
         return configured
     if profile == "production":
         raise SecretError(f"{name} must be set in the production profile")
@@ -64,3 +65,21 @@ def action_token(settings: Settings) -> str:
         var_dir=settings.var_dir,
         name="action_token",
     )
+
+
+def staff_secret(settings: Settings) -> str:
+    """The key of staff tokens: `KEFU_AUTH__SECRET`, or (embedded) one generated under var/."""
+    if settings.auth.secret:
+        return resolve_secret(
+            settings.auth.secret,
+            profile=settings.profile,
+            var_dir=settings.var_dir,
+            name="KEFU_AUTH__SECRET",
+        )
+    return _kept(settings.profile, settings.var_dir.resolve(), "auth_secret")
+
+
+@lru_cache(maxsize=8)
+def _kept(profile: str, var_dir: Path, name: str) -> str:
+    # Read once per process: every request checks a token with it.
+    return resolve_secret(None, profile=profile, var_dir=var_dir, name=name)

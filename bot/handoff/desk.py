@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.handoff import store
+from bot.handoff.access import check_handoff, check_target
 from bot.handoff.effects import Effects
 from bot.handoff.errors import HandoffError
 from bot.handoff.notices import rating_buttons, say
@@ -32,14 +33,24 @@ class Desk:
         user: the acting staff username.
         role: their role (agent, supervisor, admin).
         now: epoch seconds.
+        overflow_s: after this long waiting, any engineer may take a conversation.
     """
 
-    def __init__(self, session: Session, texts: Texts, user: str, role: str, now: float) -> None:
+    def __init__(
+        self,
+        session: Session,
+        texts: Texts,
+        user: str,
+        role: str,
+        now: float,
+        overflow_s: float = float("inf"),
+    ) -> None:
         self.s = session
         self.texts = texts
         self.user = user
         self.role = role
         self.when = datetime.fromtimestamp(now, UTC)
+        self.overflow_s = overflow_s
         self.names = store.display_names(session)
 
     @property
@@ -57,6 +68,8 @@ class Desk:
         elif h.status == "offered" and h.agent not in (self.user, None):
             raise HandoffError(409, "offered_to_other", "该会话已分配给其他工程师")
         else:
+            if h.status in store.WAITING:
+                self._check(h)  # a queue the engineer serves (or waited past overflow)
             allowed = store.WAITING
         previous = h.agent
         values = {"status": "active", "agent": self.user, "accepted_at": self.when}
@@ -92,8 +105,9 @@ class Desk:
         return Effects(console=[frame], tells=[tell])
 
     def note(self, handoff_id: int, text: str) -> Effects:
-        """An internal note, for engineers only."""
+        """An internal note, for engineers only: on their own handoffs or those open to them."""
         h = self._get(handoff_id)
+        self._check(h)
         store.add_event(self.s, h, "note", self.user, text=text)
         note = {"by": self.user, "name": self.me, "text": text, "at": self.when.isoformat()}
         return Effects(console=[{"type": "note", "handoff_id": h.id, "note": note}])
@@ -104,8 +118,7 @@ class Desk:
         """Hand the conversation to another queue or engineer, with a note for them."""
         h = self._held(handoff_id, waiting_ok=True)
         if agent is not None:
-            if store.profile(self.s, agent) is None:
-                raise HandoffError(404, "no_agent", f"没有工程师 {agent}")
+            check_target(self.s, agent, list(h.skills or []))
             values: dict[str, Any] = {"status": "offered", "agent": agent, "offered_at": self.when}
         else:
             skills = [queue, *(s for s in h.skills or [] if s != queue)] if queue else h.skills
@@ -163,10 +176,14 @@ class Desk:
         live = store.LIVE if waiting_ok else ("active",)
         if h.status not in live:
             raise HandoffError(409, "not_live", "该会话已结束或尚未接入")
-        mine = h.agent == self.user or (waiting_ok and h.agent is None)
-        if not mine and self.role not in SUPERVISORS:
+        if waiting_ok:
+            self._check(h)
+        elif h.agent != self.user and self.role not in SUPERVISORS:
             raise HandoffError(403, "not_yours", "该会话由其他工程师负责")
         return h
+
+    def _check(self, h: Handoff) -> None:
+        check_handoff(self.s, self.user, self.role, h, now=self.when, overflow_s=self.overflow_s)
 
     def _conv(self, h: Handoff) -> Conversation:
         conv = self.s.get(Conversation, h.conversation_id)

@@ -196,25 +196,29 @@ async def ticket_detail(svc: HandoffService, ticket_id: int) -> dict[str, Any]:
     return await asyncio.to_thread(run)
 
 
-async def assign_ticket(svc: HandoffService, ticket_id: int, assignee: str) -> dict[str, Any]:
-    """Give a ticket to an engineer."""
+async def assign_ticket(
+    svc: HandoffService, ticket_id: int, assignee: str, *, by: str, role: str
+) -> dict[str, Any]:
+    """Give a ticket to an engineer (`by`, of `role`, is who gives it)."""
 
     def run() -> dict[str, Any]:
         with svc.db.session() as s:
-            return tickets.ticket_view(tickets.assign(s, ticket_id, assignee))
+            return tickets.ticket_view(tickets.assign(s, ticket_id, assignee, by=by, role=role))
 
     view = await asyncio.to_thread(run)
     await svc.apply(Effects(console=[{"type": "ticket", "ticket": view}]))
     return view
 
 
-async def close_ticket(svc: HandoffService, ticket_id: int, by: str, answer: str) -> None:
+async def close_ticket(
+    svc: HandoffService, ticket_id: int, by: str, answer: str, *, role: str
+) -> None:
     """Close a ticket; the answer reaches the customer on their channel."""
 
     def run() -> Effects:
         with svc.db.session() as s:
             now = datetime.fromtimestamp(svc.clock(), UTC)
-            return tickets.close(s, ticket_id, by, answer, svc.texts, now)
+            return tickets.close(s, ticket_id, by, answer, svc.texts, now, role=role)
 
     await svc.apply(await asyncio.to_thread(run))
 

@@ -176,7 +176,8 @@ class HandoffService:
 
             def run() -> Effects:
                 with self.db.session() as s:
-                    desk = Desk(s, self.texts, user, role, self.clock())
+                    overflow_s = self.settings.handoff.overflow_after_s
+                    desk = Desk(s, self.texts, user, role, self.clock(), overflow_s)
                     return getattr(desk, action)(handoff_id, **kw)  # type: ignore[no-any-return]
 
             effects = await asyncio.to_thread(run)

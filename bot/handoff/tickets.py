@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.tickets import open_ticket
 from bot.handoff import store
+from bot.handoff.access import check_target, check_ticket, ticket_skills
 from bot.handoff.effects import Effects
 from bot.handoff.errors import HandoffError
 from bot.handoff.notices import say
@@ -104,22 +105,33 @@ def ticket_view(t: Ticket, *, full: bool = False) -> dict[str, Any]:
     return out
 
 
-def assign(session: Session, ticket_id: int, assignee: str) -> Ticket:
-    """Give an open ticket to an engineer."""
+def assign(session: Session, ticket_id: int, assignee: str, *, by: str, role: str) -> Ticket:
+    """Give an open ticket to an engineer holding its skill: an engineer takes an unassigned
+    one of their queues or passes on their own; a supervisor gives any."""
     t = _get(session, ticket_id)
     if t.status == "closed":
         raise HandoffError(409, "ticket_closed", "工单已关闭")
+    check_ticket(session, by, role, t)
+    check_target(session, assignee, ticket_skills(t))
     t.assignee, t.status = assignee, "assigned"
     return t
 
 
 def close(
-    session: Session, ticket_id: int, by: str, answer: str, texts: Texts, now: datetime
+    session: Session,
+    ticket_id: int,
+    by: str,
+    answer: str,
+    texts: Texts,
+    now: datetime,
+    *,
+    role: str,
 ) -> Effects:
     """Close a ticket with the answer; the answer goes to the customer on their channel."""
     t = _get(session, ticket_id)
     if t.status == "closed":
         raise HandoffError(409, "ticket_closed", "工单已关闭")
+    check_ticket(session, by, role, t)
     t.status, t.answer, t.closed_at = "closed", answer, now
     t.assignee = t.assignee or by
     effects = Effects(console=[{"type": "ticket", "ticket": ticket_view(t)}])

@@ -246,7 +246,7 @@ def local_topology(settings: Settings, apps: int, rasas: int) -> Topology:
         db_url = f"{LOCAL_PG}/kefu"
     tracker = settings.rasa.tracker_store_url or "postgresql://postgres@127.0.0.1:5432/kefu_rasa"
     env: dict[str, str] = {}
-    if settings.auth.secret in PLACEHOLDER_SECRETS:
+    if not settings.auth.secret or settings.auth.secret in PLACEHOLDER_SECRETS:
         env["KEFU_AUTH__SECRET"] = _kept_secret(settings.var_dir / "production" / "auth-secret")
     return Topology(
         db_url=db_url,

@@ -31,7 +31,8 @@ REPLY_MS = 30_000
 
 @dataclass
 class ChatPage:
-    """One browser tab on `/chat` with a fresh visitor (empty localStorage, new sender id)."""
+    """One browser tab on `/chat` with a fresh visitor (empty localStorage: the server issues a
+    new visitor token, kept in localStorage `kefu.visitor`, its id in `kefu.sender`)."""
 
     page: Page
     sent: list[dict[str, Any]] = field(default_factory=list)  # JSON frames the page sent
@@ -53,6 +54,13 @@ class ChatPage:
         """Type `text` and press Enter, like a visitor."""
         self.input.fill(text)
         self.input.press("Enter")
+
+    def sender(self) -> str:
+        """The visitor id the server issued to this page (it names no one without the token)."""
+        handle = self.page.wait_for_function(
+            "() => window.kefuChat && window.kefuChat.state.sender", timeout=REPLY_MS
+        )
+        return str(handle.json_value())
 
     def wait_connected(self, min_connects: int = 1) -> None:
         self.page.wait_for_function(

@@ -1,8 +1,8 @@
 """The web chat page against the real app and the real Rasa server, in headless Chromium.
 
-Each test gets a fresh browser context, so a fresh visitor (new `kefu.sender`) and an empty
-conversation. Bot replies come from the live stack; assertions stay on what any sensible answer
-must contain, not on the exact wording editors may change.
+Each test gets a fresh browser context, so a fresh visitor (a new visitor token in
+`kefu.visitor`) and an empty conversation. Bot replies come from the live stack; assertions
+stay on what any sensible answer must contain, not on the exact wording editors may change.
 """
 
 from __future__ import annotations
@@ -27,10 +27,13 @@ SENDER_RE = re.compile(r"^web-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f
 
 
 def test_greeting_is_answered_and_acknowledged(chat: ChatPage, tmp_path: Path) -> None:
-    sender = chat.page.evaluate("localStorage.getItem('kefu.sender')")
+    sender = chat.sender()
     assert SENDER_RE.match(sender), sender
-    assert f"sender={sender}" in chat.socket_urls[0]
-    assert chat.socket_urls[0].startswith("ws://") and "/ws/chat?" in chat.socket_urls[0]
+    # the identity travels in the first frame, never in the URL (access logs)
+    assert chat.socket_urls[0].endswith("/ws/chat") and chat.socket_urls[0].startswith("ws://")
+    token = chat.page.evaluate("localStorage.getItem('kefu.visitor')")
+    assert token and token not in chat.socket_urls[0]
+    assert chat.sent[0] == {"type": "hello", "token": None}  # a new visitor: issued one
 
     chat.send("你好")
 
@@ -161,6 +164,26 @@ def test_reload_restores_the_conversation(chat: ChatPage) -> None:
     expect(chat.messages("user").locator(".bubble")).to_have_text("你好")
     assert chat.bubble_texts("bot") == before
     expect(chat.page.locator("#banner")).to_be_hidden()
+
+
+def test_a_page_that_names_another_visitors_id_gets_its_own_empty_conversation(
+    chat: ChatPage,
+) -> None:
+    """An old page (only `kefu.sender`, no token) or an edited one never opens someone else."""
+    victim = chat.sender()
+    chat.send("我的订单号是 XL2024")
+    chat.wait_reply(0)
+    other = chat.page.context.browser.new_context(locale="zh-CN")  # type: ignore[union-attr]
+    try:
+        page = other.new_page()
+        page.add_init_script(f"localStorage.setItem('kefu.sender', '{victim}')")
+        page.goto(chat.page.url)
+        page.wait_for_function("window.kefuChat && window.kefuChat.state.histories >= 1")
+        assert page.evaluate("window.kefuChat.state.sender") not in ("", victim)
+        assert page.locator("#thread .msg--user").count() == 0
+        assert "XL2024" not in page.locator("#thread").inner_text()
+    finally:
+        other.close()
 
 
 def test_composer_limit_and_newlines(chat: ChatPage) -> None:

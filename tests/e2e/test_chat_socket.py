@@ -6,17 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from tests.chat_client import chat_socket
 from tests.conftest import LiveStack
 from tests.e2e.helpers import stored_messages
 
 pytestmark = pytest.mark.e2e
-
-
-def ws_url(stack: LiveStack, sender: str) -> str:
-    return stack.url.replace("http://", "ws://") + f"/ws/chat?sender={sender}"
 
 
 def until_typing_off(ws: ClientConnection) -> list[dict[str, Any]]:
@@ -29,10 +26,9 @@ def until_typing_off(ws: ClientConnection) -> list[dict[str, Any]]:
 
 
 class TestChatSocket:
-    def test_message_is_acked_answered_and_replayed_on_resend(
-        self, live_stack: LiveStack, sender: str
-    ) -> None:
-        with connect(ws_url(live_stack, sender)) as ws:
+    def test_message_is_acked_answered_and_replayed_on_resend(self, live_stack: LiveStack) -> None:
+        with chat_socket(live_stack.url) as (ws, visitor):
+            sender = visitor.sender
             assert json.loads(ws.recv(timeout=10)) == {"type": "history", "messages": []}
             ws.send(json.dumps({"type": "message", "id": "m1", "text": "你好"}))
             events = until_typing_off(ws)
@@ -48,16 +44,15 @@ class TestChatSocket:
         stored = stored_messages(live_stack.db_url, sender)
         assert [m["direction"] for m in stored] == ["in"] + ["out"] * len(bot)
 
-        with connect(ws_url(live_stack, sender)) as ws:
+        with chat_socket(live_stack.url, visitor) as (ws, _):
             history = json.loads(ws.recv(timeout=10))
             assert history["type"] == "history"
             assert [m["text"] for m in history["messages"]][0] == "你好"
             assert history["messages"][1]["role"] == "bot"
 
-    def test_button_payload_goes_to_rasa_and_title_is_stored(
-        self, live_stack: LiveStack, sender: str
-    ) -> None:
-        with connect(ws_url(live_stack, sender)) as ws:
+    def test_button_payload_goes_to_rasa_and_title_is_stored(self, live_stack: LiveStack) -> None:
+        with chat_socket(live_stack.url) as (ws, visitor):
+            sender = visitor.sender
             ws.recv(timeout=10)
             ws.send(
                 json.dumps({"type": "message", "id": "b1", "text": "你好呀", "payload": "/greet"})
@@ -68,10 +63,9 @@ class TestChatSocket:
         assert stored[0]["text"] == "你好呀"
         assert stored[0]["payload"]["button_payload"] == "/greet"
 
-    def test_bad_messages_get_an_error_and_store_nothing(
-        self, live_stack: LiveStack, sender: str
-    ) -> None:
-        with connect(ws_url(live_stack, sender)) as ws:
+    def test_bad_messages_get_an_error_and_store_nothing(self, live_stack: LiveStack) -> None:
+        with chat_socket(live_stack.url) as (ws, visitor):
+            sender = visitor.sender
             ws.recv(timeout=10)
             ws.send("{not json")
             assert json.loads(ws.recv(timeout=10))["code"] == "invalid_message"
@@ -82,19 +76,24 @@ class TestChatSocket:
             assert err["code"] == "message_too_long" and "2000" in err["text"]
         assert stored_messages(live_stack.db_url, sender) == []
 
-    def test_invalid_sender_is_refused(self, live_stack: LiveStack) -> None:
-        with pytest.raises(InvalidStatus), connect(ws_url(live_stack, "bad sender")) as ws:
-            ws.recv(timeout=5)
+    def test_a_bare_sender_id_opens_nothing(self, live_stack: LiveStack, sender: str) -> None:
+        url = live_stack.url.replace("http://", "ws://") + f"/ws/chat?sender={sender}"
+        with connect(url) as ws:
+            ws.send(json.dumps({"type": "message", "id": "m1", "text": "你好"}))
+            refused = json.loads(ws.recv(timeout=10))
+            assert refused["type"] == "error" and refused["code"] == "hello_required"
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=10)
+        assert stored_messages(live_stack.db_url, sender) == []
 
 
-def test_feedback_is_stored_against_the_answered_question(
-    live_stack: LiveStack, sender: str
-) -> None:
+def test_feedback_is_stored_against_the_answered_question(live_stack: LiveStack) -> None:
     from sqlalchemy import create_engine, select
 
     from bot.storage.models import AnswerFeedback
 
-    with connect(ws_url(live_stack, sender)) as ws:
+    with chat_socket(live_stack.url) as (ws, visitor):
+        sender = visitor.sender
         ws.recv(timeout=10)
         ws.send(json.dumps({"type": "message", "id": "q1", "text": "电脑连不上wifi怎么办"}))
         until_typing_off(ws)

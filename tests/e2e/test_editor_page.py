@@ -103,7 +103,7 @@ def test_editor_phrasing_published_by_reviewer_is_answered_in_chat(
     first_line = answer.strip().splitlines()[0]
     reply = chat.wait_reply(0, re.escape(first_line[:12]))
     assert first_line[:12] in reply
-    sender = chat.page.evaluate("localStorage.getItem('kefu.sender')")
+    sender = chat.sender()
     bot = [m for m in stored_messages(live_stack.db_url, sender) if m["role"] == "bot"]
     assert bot and bot[0]["payload"]["custom"]["kefu"]["question_id"] == QID
     assert bot[0]["payload"]["custom"]["kefu"]["decision"] == "answer"

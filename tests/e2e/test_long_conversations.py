@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from websockets.sync.client import connect
 
 from bot.diagnosis.engine import start_payload
 from bot.diagnosis.loader import load_diagnosis
 from bot.diagnosis.schema import Tree
 from bot.diagnosis.stats import all_paths
 from bot.knowledge.loader import load_knowledge
+from tests.chat_client import chat_socket
 from tests.conftest import ROOT, LiveStack
 from tests.e2e.helpers import StaffClient, stored_messages
 from tests.e2e.long_chat import (
@@ -61,10 +61,10 @@ class TestLongConversation:
         assert max_action_call_bytes(live_stack.url) <= 512e3
 
     def test_two_hundred_chat_page_messages_are_all_really_answered(
-        self, live_stack: LiveStack, sender: str
+        self, live_stack: LiveStack
     ) -> None:
-        url = live_stack.url.replace("http://", "ws://") + f"/ws/chat?sender={sender}"
-        with connect(url) as ws:
+        with chat_socket(live_stack.url) as (ws, visitor):
+            sender = visitor.sender
             assert json.loads(ws.recv(timeout=10))["type"] == "history"
             for turn, message in enumerate(long_chat(TURNS), 1):
                 ws.send(json.dumps({"type": "message", "id": f"m{turn}", "text": message}))

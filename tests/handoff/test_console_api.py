@@ -12,6 +12,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from tests.chat_client import chat_socket
 from tests.conftest import LiveStack
 
 pytestmark = pytest.mark.e2e
@@ -66,13 +67,13 @@ class TestConsoleFlow:
     def test_handoff_reaches_console_with_context_and_both_ways_chat(
         self, live_stack: LiveStack
     ) -> None:
-        sender = f"web-{uuid.uuid4().hex[:12]}"
         staff = auth(live_stack, "agent1")
         api = f"{live_stack.url}/api/handoffs"
         with (
             ws(live_stack, f"/ws/agent?token={token(live_stack, 'agent1')}") as console,
-            ws(live_stack, f"/ws/chat?sender={sender}") as chat,
+            chat_socket(live_stack.url, open_timeout=WAIT_S) as (chat, visitor),
         ):
+            sender = visitor.sender
             assert until(console, lambda f: f["type"] == "snapshot")["me"]["username"] == "agent1"
             until(chat, lambda f: f["type"] == "history")
             turn(chat, "我的电脑蓝屏了，代码是 0x0000007B")
@@ -117,9 +118,9 @@ class TestConsoleFlow:
     def test_nobody_online_means_a_ticket_answered_on_the_channel(
         self, live_stack: LiveStack
     ) -> None:
-        sender = f"web-{uuid.uuid4().hex[:12]}"
         staff = auth(live_stack, "agent2")
-        with ws(live_stack, f"/ws/chat?sender={sender}") as chat:
+        with chat_socket(live_stack.url, open_timeout=WAIT_S) as (chat, visitor):
+            sender = visitor.sender
             until(chat, lambda f: f["type"] == "history")
             frames = turn(chat, "转人工")
             notice = [f["text"] for f in frames if f["type"] == "system"]

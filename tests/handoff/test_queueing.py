@@ -115,8 +115,14 @@ class TestTickets:
         ticket_id = floor.handoff(h).ticket_id
         from bot.handoff import queries
 
-        run_async(queries.assign_ticket(floor.service, ticket_id, "agent1"))
-        run_async(queries.close_ticket(floor.service, ticket_id, "agent1", "已为您登记寄修。"))
+        run_async(
+            queries.assign_ticket(floor.service, ticket_id, "agent1", by="agent1", role="agent")
+        )
+        run_async(
+            queries.close_ticket(
+                floor.service, ticket_id, "agent1", "已为您登记寄修。", role="agent"
+            )
+        )
         assert any("已为您登记寄修。" in (f.get("text") or "") for f in frames)
         with floor.service.db.session() as s:
             ticket = s.get(Ticket, ticket_id)

@@ -23,6 +23,7 @@ from bot.diagnosis.loader import load_diagnosis
 from bot.diagnosis.stats import all_paths
 from bot.knowledge.loader import load_knowledge
 from bot.runtime.production import ProductionStack
+from tests.chat_client import chat_socket
 from tests.conftest import ROOT, run_async
 from tests.production.conftest import STAFF, SUPERVISOR, Servers
 
@@ -157,11 +158,11 @@ def test_chat_page_and_console_websockets_work_through_the_balancer(
         timeout=30,
     )
     assert profile.status_code == 200, profile.text
-    sender = f"ws-{uuid.uuid4().hex[:8]}"
     with (
         connect(f"{ws_base}/ws/agent?token={token}") as console,
-        connect(f"{ws_base}/ws/chat?sender={sender}") as chat,
+        chat_socket(production.url) as (chat, visitor),
     ):
+        sender = visitor.sender
         assert _frames_until(console, "snapshot")
         assert json.loads(chat.recv(timeout=30))["type"] == "history"
         chat.send(json.dumps({"type": "message", "id": "m1", "text": "你好"}))

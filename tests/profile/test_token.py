@@ -60,7 +60,9 @@ class TestVerify:
 
 class TestSecret:
     def test_placeholder_is_refused_in_production(self) -> None:
-        prod = Settings(profile="production", auth=AuthSettings(secret="a-real-staff-secret-value"))
+        prod = Settings(
+            profile="production", auth=AuthSettings(secret="a-real-staff-secret-value-of-32-chars+")
+        )
         assert token_secret(prod) is None
         assert token_secret(Settings()) == Settings().auth.customer_token_secret
 

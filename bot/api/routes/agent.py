@@ -19,8 +19,7 @@ from fastapi import (
 )
 from pydantic import BaseModel, Field
 
-from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
-from bot.auth.staff import read_token
+from bot.api.deps import ServicesDep, StaffUserClaims, require_roles, staff_claims
 from bot.handoff import HandoffError, HandoffService, live, queries
 from bot.services import current
 
@@ -286,7 +285,10 @@ async def assign(
 ) -> dict[str, Any]:
     """Take a ticket, or give it to an engineer."""
     with answered():
-        return await queries.assign_ticket(handoff, ticket_id, body.agent or user["username"])
+        target = body.agent or user["username"]
+        return await queries.assign_ticket(
+            handoff, ticket_id, target, by=user["username"], role=user["role"]
+        )
 
 
 @router.post("/api/tickets/{ticket_id}/close")
@@ -295,7 +297,9 @@ async def close_ticket(
 ) -> dict[str, Any]:
     """Answer and close a ticket; the answer reaches the customer on their channel."""
     with answered():
-        await queries.close_ticket(handoff, ticket_id, user["username"], body.answer)
+        await queries.close_ticket(
+            handoff, ticket_id, user["username"], body.answer, role=user["role"]
+        )
         return await queries.ticket_detail(handoff, ticket_id)
 
 
@@ -305,7 +309,7 @@ async def console_socket(ws: WebSocket, svc: ServicesDep, token: str = "") -> No
 
     Client frames: `{"type": "typing", "handoff_id", "on"}` and `{"type": "ping"}`.
     """
-    claims = read_token(token, svc.settings) if token else None
+    claims = await asyncio.to_thread(staff_claims, svc, token)
     if claims is None or claims["role"] not in CONSOLE_ROLES or svc.handoff is None:
         await ws.close(code=4401)
         return

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Header, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.api.deps import ServicesDep
+from bot.auth.visitor import is_visitor_id
 from bot.gateway.types import Inbound
 from bot.handoff import HandoffError, live
 from bot.handoff.hub import Connection, Gate
@@ -33,12 +35,33 @@ class RestMessage(BaseModel):
     message: str
     metadata: dict[str, Any] | None = None
 
+    @field_validator("sender")
+    @classmethod
+    def _not_a_visitor(cls, value: str) -> str:
+        # Web visitors' ids belong to the chat page's signed sessions (bot.auth.visitor).
+        if is_visitor_id(value):
+            raise ValueError("this sender id is reserved for web chat visitors")
+        return value
+
     @field_validator("message")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("message is empty")
         return value
+
+
+def _check_rest_key(svc: Services, presented: str | None) -> None:
+    """With keys configured (`KEFU_AUTH__REST_KEYS`), the caller must present one of them."""
+    keys = svc.settings.auth.rest_keys
+    if not keys:
+        return
+    given = (presented or "").encode()
+    if not any(hmac.compare_digest(given, key.encode()) for key in keys.values()):
+        raise HTTPException(
+            401,
+            detail={"code": "rest_key_required", "message": "a valid X-Kefu-Key header is needed"},
+        )
 
 
 def _check_length(svc: Services, text: str) -> None:
@@ -59,13 +82,15 @@ async def rest_webhook(
     body: RestMessage,
     svc: ServicesDep,
     idempotency_key: Annotated[str | None, Header(max_length=64, pattern=r"^[\w\-.:]+$")] = None,
+    x_kefu_key: Annotated[str | None, Header(max_length=256)] = None,
 ) -> list[dict[str, Any]]:
     """Send one user message; the bot's messages come back in Rasa's REST shape.
 
     A client that sends again after a lost response (a replica died, a 503) passes the same
     `Idempotency-Key` header: the message is stored and answered once, and the stored answer
-    comes back again.
+    comes back again. With REST keys configured, `X-Kefu-Key` must hold one.
     """
+    _check_rest_key(svc, x_kefu_key)
     _check_length(svc, body.message)
     inbound = Inbound(
         channel="web",
@@ -95,15 +120,23 @@ class WsMessage(BaseModel):
     metadata: dict[str, str] = Field(default_factory=dict, max_length=8)
 
 
+HELLO_TIMEOUT_S = 15.0
+CLOSE_UNIDENTIFIED = 4401  # the first frame was not a hello
+
+
 @router.websocket("/ws/chat")
-async def chat_socket(
-    ws: WebSocket,
-    svc: ServicesDep,
-    sender: Annotated[str, Query(pattern=SENDER_PATTERN)],
-) -> None:
+async def chat_socket(ws: WebSocket, svc: ServicesDep) -> None:
     """The page's live connection: history on connect, then ack / typing / replies, and what
-    engineers send (pushed here from any replica)."""
+    engineers send (pushed here from any replica).
+
+    The first frame names the visitor: `{"type": "hello", "token": <visitor token> | null}`.
+    Without a valid token the server issues a new visitor (`{"type": "session", "token",
+    "sender"}`, which the page keeps); a bare id (e.g. `?sender=` in the URL) opens nothing.
+    """
     await ws.accept()
+    sender = await _identify(ws, svc)
+    if sender is None:
+        return
     gate = Gate(ws.send_json)  # engineers' messages wait until the history is out
     cid = svc.handoff.customers.add(Connection(f"web:{sender}", gate)) if svc.handoff else None
     try:
@@ -118,6 +151,28 @@ async def chat_socket(
     finally:
         if svc.handoff is not None and cid is not None:
             svc.handoff.customers.remove(f"web:{sender}", cid)
+
+
+async def _identify(ws: WebSocket, svc: Services) -> str | None:
+    """The visitor the hello frame's token names, or a new one; None after closing the socket
+    of a client that sent anything else first."""
+    try:
+        raw = await asyncio.wait_for(ws.receive_text(), HELLO_TIMEOUT_S)
+        data = json.loads(raw)
+    except WebSocketDisconnect:
+        return None
+    except (TimeoutError, ValueError, KeyError):
+        data = None
+    if not isinstance(data, dict) or data.get("type") != "hello" or svc.visitors is None:
+        text = svc.texts.get("chat_hello_required")
+        await ws.send_json({"type": "error", "code": "hello_required", "text": text})
+        await ws.close(code=CLOSE_UNIDENTIFIED)
+        return None
+    sender = svc.visitors.read(data.get("token"))
+    if sender is None:
+        sender, token = svc.visitors.issue()
+        await ws.send_json({"type": "session", "token": token, "sender": sender})
+    return sender
 
 
 class WsFeedback(BaseModel):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
 from bot.auth.staff import authenticate, issue_token
@@ -20,17 +22,39 @@ router = APIRouter(prefix="/api", tags=["staff"])
 
 @router.post("/auth/token")
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], svc: ServicesDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], svc: ServicesDep, request: Request
 ) -> dict[str, str]:
-    """OAuth2 password flow: `username`, `password` -> a bearer token."""
-    user = await asyncio.to_thread(authenticate, svc.db, form.username, form.password)
+    """OAuth2 password flow: `username`, `password` -> a bearer token.
+
+    Repeated failures lock the account and the client address out for a while (429 with
+    `Retry-After`), longer on each further failure.
+    """
+    address = request.client.host if request.client else "?"
+    throttle = svc.logins
+    if throttle is not None and (wait := throttle.wait_s(form.username, address)) > 0:
+        raise _locked(wait)
+    user = await asyncio.to_thread(authenticate, svc.db, form.username, form.password, svc.settings)
     if user is None:
+        if throttle is not None and (wait := throttle.failed(form.username, address)) > 0:
+            raise _locked(wait)
         raise HTTPException(401, detail="wrong username or password")
+    if throttle is not None:
+        throttle.succeeded(form.username)
     return {
         "access_token": issue_token(user, svc.settings),
         "token_type": "bearer",
         "role": user.role,
     }
+
+
+def _locked(wait_s: float) -> HTTPException:
+    seconds = max(1, math.ceil(wait_s))
+    text = f"登录失败次数过多，请 {seconds} 秒后再试。"
+    return HTTPException(
+        429,
+        detail={"code": "login_locked", "message": text, "retry_after": seconds},
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 @router.get("/conversations/{sender}")
@@ -80,6 +104,38 @@ async def conversation(
     data["diagnosis"] = await asyncio.to_thread(sessions_of, svc.db, data["id"])
     data["handoff"] = await asyncio.to_thread(handoff_status, svc.db, data["id"])
     return data
+
+
+class StaffActive(BaseModel):
+    """Whether a staff account may log in."""
+
+    active: bool
+
+
+Admin = Annotated[StaffUserClaims, Depends(require_roles("admin"))]
+
+
+@router.post("/staff/{username}/revoke")
+async def revoke(username: str, svc: ServicesDep, _admin: Admin) -> dict[str, Any]:
+    """Admin: every token issued to `username` so far stops working (they log in again)."""
+    return await _set_staff(svc, username, None)
+
+
+@router.put("/staff/{username}/active")
+async def set_active(
+    username: str, body: StaffActive, svc: ServicesDep, _admin: Admin
+) -> dict[str, Any]:
+    """Admin: enable or disable a staff account; disabling also revokes its tokens."""
+    return await _set_staff(svc, username, body.active)
+
+
+async def _set_staff(svc: ServicesDep, username: str, active: bool | None) -> dict[str, Any]:
+    if svc.staff is None:
+        raise HTTPException(503, detail="starting")
+    state = await asyncio.to_thread(svc.staff.revoke, username, active=active)
+    if state is None:
+        raise HTTPException(404, detail={"code": "no_staff", "message": f"没有员工账号 {username}"})
+    return {"username": username, "active": state.active, "token_version": state.token_version}
 
 
 @router.get("/diagnosis/stats")

@@ -2,7 +2,9 @@
 /**
  * Kefu web chat — 星岚智能客服. A native ES module, no dependencies, no build step.
  *
- * One websocket to the gateway: ws(s)://<host>/ws/chat?sender=<id>[&token=<customer token>]
+ * One websocket to the gateway: ws(s)://<host>/ws/chat. Nothing about the visitor goes in the
+ * URL: the first frame is {"type":"hello","token"} with the visitor token the server issued
+ * (kept in localStorage), or null, and then the server issues one ({"type":"session"}).
  * Client -> server: {"type":"message","id","text","payload"?,"metadata"?}, {"type":"feedback",...},
  *   {"type":"typing"} while an engineer serves, {"type":"rating","handoff","score","comment"?}.
  * Server -> client: see `ChatFrame` in lib/types.js (bot/api/routes/chat.py, bot/handoff).
@@ -17,7 +19,8 @@ import { engineerName, setUserStatus, Thread } from "./chat/thread.js";
 /** @typedef {import("./lib/types.js").ChatMessage} ChatMessage */
 
 const MAX_CHARS = 2000;
-const SENDER_KEY = "kefu.sender";
+const TOKEN_KEY = "kefu.visitor"; // the signed visitor token (bot/auth/visitor.py)
+const SENDER_KEY = "kefu.sender"; // the visitor id it names: shown, never trusted
 const LOCAL_TYPING_MS = 30000; // stop our own "typing" guess if the server never answers
 const BOT_NAME = "小岚";
 const CANCEL_QUEUE = "/kefu_cancel_queue"; // bot/handoff/notices.py CANCEL_PAYLOAD
@@ -40,11 +43,13 @@ const els = {
 };
 
 /** Public, read-only view of the connection for tests and debugging. */
+const visitor = loadVisitor();
 const state = {
-  sender: loadSender(),
+  sender: visitor.sender, // "" until the server issued this visitor's identity
   status: "connecting", // connecting | open | closed
   connected: false,
   connects: 0, // successful opens so far
+  histories: 0, // history frames received (one per connection the server accepted)
   drops: 0, // disconnects so far
   queued: 0, // user messages not yet acknowledged by the server
   mode: "bot", // bot | queue (waiting for an engineer) | agent (an engineer has the conversation)
@@ -97,6 +102,7 @@ const socket = new LiveSocket({
   backoffMs: [500, 1000, 2000, 4000, 8000, 10000],
   onFrame: handle,
   onOpen: () => {
+    socket.send({ type: "hello", token: visitor.token || null }); // always the first frame
     state.connects += 1;
     setStatus("open");
     if (wasDown) showBanner("已重新连接", true);
@@ -114,30 +120,39 @@ const socket = new LiveSocket({
   },
 });
 
-function loadSender() {
-  let id = null;
+/** The stored visitor identity; a token the server no longer accepts is replaced on connect. */
+function loadVisitor() {
+  /** @type {{token: string, sender: string}} */
+  const v = { token: "", sender: "" };
   try {
-    id = localStorage.getItem(SENDER_KEY);
+    v.token = localStorage.getItem(TOKEN_KEY) || "";
+    v.sender = v.token ? localStorage.getItem(SENDER_KEY) || "" : "";
   } catch {
-    /* storage disabled */
+    /* storage disabled: a new visitor per page */
   }
-  if (!id || !/^web-[0-9a-zA-Z-]{8,64}$/.test(id)) {
-    id = `web-${uuid()}`;
-    try {
-      localStorage.setItem(SENDER_KEY, id);
-    } catch {
-      /* keep it for this page only */
-    }
+  return v;
+}
+
+/**
+ * The server issued this visitor's identity: keep it for the next visit.
+ * @param {string} token
+ * @param {string} sender
+ */
+function keepVisitor(token, sender) {
+  visitor.token = token;
+  visitor.sender = state.sender = sender;
+  try {
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(SENDER_KEY, sender);
+  } catch {
+    /* keep it for this page only */
   }
-  return id;
 }
 
 function socketUrl() {
   const w = /** @type {any} */ (window);
   if (w.KEFU_WS_URL) return String(w.KEFU_WS_URL); // an embedding site may point elsewhere
-  let url = wsUrl(`/ws/chat?sender=${encodeURIComponent(state.sender)}`);
-  if (w.KEFU_TOKEN) url += `&token=${encodeURIComponent(w.KEFU_TOKEN)}`;
-  return url;
+  return wsUrl("/ws/chat");
 }
 
 // ---------------------------------------------------------------- typing, status, banner
@@ -190,6 +205,8 @@ function showBanner(text, ok) {
 /** @param {ChatFrame} msg */
 function handle(msg) {
   switch (msg.type) {
+    case "session":
+      return keepVisitor(String(msg.token || ""), String(msg.sender || ""));
     case "history":
       return applyHistory(Array.isArray(msg.messages) ? msg.messages : []);
     case "ack":
@@ -299,6 +316,7 @@ function followMode(m) {
 
 /** @param {ChatMessage[]} list */
 function applyHistory(list) {
+  state.histories += 1;
   if (!thread.hasMessages()) {
     for (const m of list) {
       if (!m?.role) continue;

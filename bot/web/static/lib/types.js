@@ -28,6 +28,7 @@
 /**
  * Server -> chat page frames.
  * @typedef {{type: "history", messages: ChatMessage[]}
+ *   | {type: "session", token: string, sender: string}
  *   | {type: "ack", id: string}
  *   | {type: "typing", on: boolean, who?: string, name?: string}
  *   | ({type: "bot" | "agent"} & ChatMessage)
