@@ -21,6 +21,7 @@ from bot.api.metrics import install_metrics
 from bot.api.routes import (
     actions,
     agent,
+    audit,
     canned,
     chat,
     editor,
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         editor,
         learning,
         supervisor,
+        audit,
     ):
         app.include_router(module.router)
     return app

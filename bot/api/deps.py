@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
 
 from bot.auth.staff import read_token
 from bot.services import Services, current
+from bot.storage import audit
+from bot.storage.db import Database
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -50,3 +53,10 @@ def require_roles(*roles: str) -> Callable[..., StaffUserClaims]:
         return claims
 
     return _check
+
+
+async def audited(
+    db: Database, user: dict[str, str], action: str, target_type: str, target_id: object, **kw: Any
+) -> None:
+    """Record that `user` read or changed a customer's conversation, handoff or ticket."""
+    await asyncio.to_thread(audit.record, db, user, action, target_type, target_id, **kw)

@@ -378,6 +378,26 @@ class KbAudit(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class AccessAudit(Base):
+    """One read or change of customer data by staff: conversations, handoffs, tickets.
+
+    The editor's own log (`KbAudit`) keeps the knowledge changes; this one who looked at or
+    acted on which customer's conversation, handoff or ticket (`bot.storage.audit`).
+    """
+
+    __tablename__ = "access_audit"
+    __table_args__ = (Index("ix_access_audit_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)  # e.g. handoff.read
+    target_type: Mapped[str] = mapped_column(String(20))  # conversation | handoff | ticket
+    target_id: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 # -- Handoff to engineers: agent profiles, handoffs and their events, ratings --------------
 
 

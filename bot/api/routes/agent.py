@@ -19,7 +19,7 @@ from fastapi import (
 )
 from pydantic import BaseModel, Field
 
-from bot.api.deps import ServicesDep, StaffUserClaims, require_roles, staff_claims
+from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles, staff_claims
 from bot.handoff import HandoffError, HandoffService, live, queries
 from bot.services import current
 
@@ -151,14 +151,20 @@ async def list_handoffs(
     with its context package."""
     with answered():
         agent = user["username"] if mine else None
-        return await queries.list_handoffs(handoff, status, agent, limit, context)
+        found = await queries.list_handoffs(handoff, status, agent, limit, context)
+    if context:  # the context packages carry the transcripts
+        ids = [h["id"] for h in found]
+        await audited(handoff.db, user, "handoff.list", "handoff", "*", ids=ids)
+    return found
 
 
 @router.get("/api/handoffs/{handoff_id}")
-async def get_one(handoff_id: int, handoff: HandoffDep, _: Staff) -> dict[str, Any]:
+async def get_one(handoff_id: int, handoff: HandoffDep, user: Staff) -> dict[str, Any]:
     """One handoff: summary, context package, notes, events, rating."""
     with answered():
-        return await queries.handoff_detail(handoff, handoff_id)
+        found = await queries.handoff_detail(handoff, handoff_id)
+    await audited(handoff.db, user, "handoff.read", "handoff", handoff_id)
+    return found
 
 
 @router.get("/api/handoffs/{handoff_id}/suggestions")
@@ -177,7 +183,10 @@ async def _act(
 ) -> dict[str, Any]:
     with answered():
         await handoff.act(user["username"], user["role"], hid, action, **kw)
-        return await queries.handoff_detail(handoff, hid)
+        found = await queries.handoff_detail(handoff, hid)
+    detail = {k: v for k, v in kw.items() if k in ("queue", "agent", "takeover") and v}
+    await audited(handoff.db, user, f"handoff.{action}", "handoff", hid, **detail)
+    return found
 
 
 @router.post("/api/handoffs/{handoff_id}/accept")
@@ -266,17 +275,22 @@ async def search(
 
 @router.get("/api/tickets")
 async def tickets(
-    handoff: HandoffDep, _: Staff, status: str | None = None, sender: str | None = None
+    handoff: HandoffDep, user: Staff, status: str | None = None, sender: str | None = None
 ) -> list[dict[str, Any]]:
     """Tickets (`status`: open, assigned, closed; all when omitted; `sender`: of one user)."""
-    return await queries.list_tickets(handoff, status, sender)
+    found = await queries.list_tickets(handoff, status, sender)
+    ids = [t["id"] for t in found]
+    await audited(handoff.db, user, "ticket.list", "ticket", sender or "*", ids=ids)
+    return found
 
 
 @router.get("/api/tickets/{ticket_id}")
-async def ticket(ticket_id: int, handoff: HandoffDep, _: Staff) -> dict[str, Any]:
+async def ticket(ticket_id: int, handoff: HandoffDep, user: Staff) -> dict[str, Any]:
     """One ticket with its full context package."""
     with answered():
-        return await queries.ticket_detail(handoff, ticket_id)
+        found = await queries.ticket_detail(handoff, ticket_id)
+    await audited(handoff.db, user, "ticket.read", "ticket", ticket_id)
+    return found
 
 
 @router.post("/api/tickets/{ticket_id}/assign")
@@ -286,9 +300,11 @@ async def assign(
     """Take a ticket, or give it to an engineer."""
     with answered():
         target = body.agent or user["username"]
-        return await queries.assign_ticket(
+        view = await queries.assign_ticket(
             handoff, ticket_id, target, by=user["username"], role=user["role"]
         )
+    await audited(handoff.db, user, "ticket.assign", "ticket", ticket_id, assignee=target)
+    return view
 
 
 @router.post("/api/tickets/{ticket_id}/close")
@@ -300,7 +316,9 @@ async def close_ticket(
         await queries.close_ticket(
             handoff, ticket_id, user["username"], body.answer, role=user["role"]
         )
-        return await queries.ticket_detail(handoff, ticket_id)
+        found = await queries.ticket_detail(handoff, ticket_id)
+    await audited(handoff.db, user, "ticket.close", "ticket", ticket_id)
+    return found
 
 
 @router.websocket("/ws/agent")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
+from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles
 from bot.auth.staff import authenticate, issue_token
 from bot.diagnosis.store import node_stats, sessions_of
 from bot.handoff.queries import handoff_status
@@ -61,7 +61,7 @@ def _locked(wait_s: float) -> HTTPException:
 async def conversation(
     sender: str,
     svc: ServicesDep,
-    _user: Annotated[StaffUserClaims, Depends(require_roles("agent", "supervisor", "editor"))],
+    user: Annotated[StaffUserClaims, Depends(require_roles("agent", "supervisor", "editor"))],
 ) -> dict[str, Any]:
     """The newest conversation of a channel user, with its messages and routing state."""
 
@@ -103,6 +103,9 @@ async def conversation(
     # The diagnosis trees walked in this conversation: what was asked, answered and tried.
     data["diagnosis"] = await asyncio.to_thread(sessions_of, svc.db, data["id"])
     data["handoff"] = await asyncio.to_thread(handoff_status, svc.db, data["id"])
+    await audited(
+        svc.db, user, "conversation.read", "conversation", sender, conversation_id=data["id"]
+    )
     return data
 
 

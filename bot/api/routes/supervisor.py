@@ -20,7 +20,7 @@ from bot.analytics.filters import Drill, Filters
 from bot.analytics.hotspots import hotspots
 from bot.analytics.service import Supervision
 from bot.analytics.summary import summary
-from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
+from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles
 from bot.api.routes.chat import STATIC
 from bot.quality import board, workorders
 from bot.quality.rules import RulesError
@@ -129,22 +129,24 @@ async def contacts(
 
 
 @router.get("/api/analytics/contacts/{contact_id}")
-async def contact(contact_id: int, sup: SupervisionDep, _: Supervisor) -> dict[str, Any]:
+async def contact(contact_id: int, sup: SupervisionDep, user: Supervisor) -> dict[str, Any]:
     """One contact with its messages."""
     out = await asyncio.to_thread(sup.contact, contact_id)
     if out is None:
         raise HTTPException(404, detail={"code": "no_contact", "message": "没有这个会话"})
+    await audited(sup.db, user, "conversation.read", "conversation", f"contact:{contact_id}")
     return out
 
 
 @router.get("/api/analytics/export.{fmt}")
 async def export_rows(
-    fmt: Literal["csv", "xlsx"], sup: SupervisionDep, f: FiltersDep, d: DrillDep, _: Supervisor
+    fmt: Literal["csv", "xlsx"], sup: SupervisionDep, f: FiltersDep, d: DrillDep, user: Supervisor
 ) -> Response:
     """The drill-down's conversations, one row each, as CSV or Excel."""
     name = f"kefu-{f.start.isoformat()}-{f.end.isoformat()}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     rows = await _read(sup, lambda s: list(drill.rows(s, f, d, sup.conf, sup.tz)))
+    await audited(sup.db, user, "conversation.export", "conversation", "*", rows=len(rows))
     if fmt == "csv":
         return StreamingResponse(
             export.csv_chunks(rows), media_type="text/csv; charset=utf-8", headers=disposition
