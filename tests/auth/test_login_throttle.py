@@ -60,6 +60,9 @@ def test_login_answers_429_with_retry_after_and_refuses_even_the_right_password(
     assert error["code"] == "login_locked"
     assert "登录失败次数过多" in error["message"] and "秒后再试" in error["message"]
     assert app.login("agent1", "agent1").status_code == 200  # only that account waits
+    wrong = app.login("agent1", "not-the-password").json()["error"]
+    assert wrong == {"code": "login_failed", "message": "账号或密码不正确"}
+    assert app.login("agent1", "agent1").status_code == 200
 
 
 def test_one_address_guessing_many_accounts_is_locked_out(app: App) -> None:

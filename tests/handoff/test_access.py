@@ -51,6 +51,15 @@ class TestHandoffs:
         floor.act("agent1", h, "accept")  # waited long enough: anyone may take it
         assert floor.handoff(h).agent == "agent1"
 
+    def test_anyone_on_duty_may_take_a_conversation_no_engineer_of_its_queue_could(
+        self, floor: ServiceFloor
+    ) -> None:
+        floor.online("agent1")
+        h = floor.request("u-pad", ("pad",))  # only agent2 serves pad, and is not on duty
+        assert floor.handoff(h).status == "queued"
+        floor.act("agent1", h, "accept")
+        assert floor.handoff(h).agent == "agent1"
+
     def test_a_transfer_goes_only_to_an_existing_engineer_with_the_skill(
         self, floor: ServiceFloor
     ) -> None:
@@ -106,7 +115,10 @@ class TestTickets:
         self.assign(floor, tid, "agent2", by="super", role="supervisor")
         self.close(floor, tid, "agent2")
 
-    def test_a_ticket_without_skills_is_open_to_every_engineer(self, floor: ServiceFloor) -> None:
-        tid = self.ticket(floor, "u-t3", ())
+    @pytest.mark.parametrize("skills", [(), ("a-skill-nobody-holds",)])
+    def test_a_ticket_no_engineer_holds_a_skill_of_is_open_to_every_engineer(
+        self, floor: ServiceFloor, skills: tuple[str, ...]
+    ) -> None:
+        tid = self.ticket(floor, f"u-t3-{len(skills)}", skills)
         self.assign(floor, tid, "agent1", by="agent1")
         self.close(floor, tid, "agent1")

@@ -37,7 +37,8 @@ async def login(
     if user is None:
         if throttle is not None and (wait := throttle.failed(form.username, address)) > 0:
             raise _locked(wait)
-        raise HTTPException(401, detail="wrong username or password")
+        detail = {"code": "login_failed", "message": "账号或密码不正确"}
+        raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
     if throttle is not None:
         throttle.succeeded(form.username)
     return {

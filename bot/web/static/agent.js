@@ -8,7 +8,7 @@
  * Actions go through the REST API (bot/api/routes/agent.py): accept, messages, notes, transfer,
  * return, close, takeover; tickets; knowledge search.
  */
-import { login } from "./lib/api.js";
+import { ApiError, login } from "./lib/api.js";
 import { byId } from "./lib/dom.js";
 import { nameOf, STAFF_ROLES } from "./lib/labels.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
@@ -139,7 +139,8 @@ byId("login-form").addEventListener("submit", async (e) => {
     api.save(session);
     start();
   } catch (ex) {
-    err.textContent = ex instanceof Error && ex.message.startsWith("该账号") ? ex.message : "账号或密码不正确";
+    const locked = ex instanceof ApiError && ex.status === 429; // too many failures: wait
+    err.textContent = locked || (ex instanceof Error && ex.message.startsWith("该账号")) ? /** @type {Error} */ (ex).message : "账号或密码不正确";
     err.hidden = false;
   }
 });

@@ -4,7 +4,7 @@
  * step; lit-html renders data. Sections live in editor/: questions, trees, drafts and review,
  * versions, and tools (try it, learn from users, import/export, audit).
  */
-import { login } from "./lib/api.js";
+import { ApiError, login } from "./lib/api.js";
 import { $$, byId } from "./lib/dom.js";
 import { html, show } from "./lib/html.js";
 import { STAFF_ROLES } from "./lib/labels.js";
@@ -40,8 +40,9 @@ async function onLogin(ev) {
   let session;
   try {
     session = await login(user, byId("login-pass", HTMLInputElement).value);
-  } catch {
-    byId("login-error").textContent = "账号或密码不对";
+  } catch (ex) {
+    const locked = ex instanceof ApiError && ex.status === 429; // too many failures: wait
+    byId("login-error").textContent = locked ? ex.message : "账号或密码不对";
     return;
   }
   if (!EDITOR_ROLES.includes(session.role)) {
