@@ -20,6 +20,7 @@ from actions.common import (
 from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_question, answer_text
+from bot.dialogue.empathy import opening
 from bot.dialogue.tiering import assess_turn
 from bot.services import current
 
@@ -67,6 +68,8 @@ class ActionAnswerQuestion(Action):
                 )
                 reply.text, reply.links = again.text, again.links
         decision = assessment.decision if assessment is not None else None
+        lexicon = services.assessor.emotion.lexicon if services.assessor is not None else None
+        lead = "" if chosen else opening(assessment, lexicon, services.texts)
         if assessment is not None and decision is not None and decision.kind == "queue":
             if decision.answer_first and reply.decision == "answer":
                 utter(dispatcher, reply, intent, assessment)
@@ -88,8 +91,10 @@ class ActionAnswerQuestion(Action):
                 conversation_of(tracker),
             )
             match = {**reply.diagnostics(), "intent": intent, "tree": question.tree}
+            if lead and turn.says:
+                turn.says[0].text = f"{lead}\n{turn.says[0].text}"
             for i, item in enumerate(turn.says):
                 say(dispatcher, item, turn.handoff, match if i == 0 else None)
             return [*events, *tree_slots(turn.state)]
-        utter(dispatcher, reply, intent, assessment)
+        utter(dispatcher, reply, intent, assessment, lead)
         return events

@@ -46,20 +46,28 @@ def utter(
     reply: Reply,
     intent: str | None,
     assessment: Assessment | None = None,
+    lead: str = "",
 ) -> None:
     """Send a reply: the answer text, or a domain response with the reply's buttons.
 
-    When the tier policy says so, an answer also offers a human (a 转人工 button).
+    When the tier policy says so, an answer also offers a human (a 转人工 button). `lead` (a
+    line of empathy) opens an answer, or comes as its own message before any other reply.
     """
     kefu = {**reply.diagnostics(), "intent": intent}
     if assessment is not None:
         kefu["tier_decision"] = assessment.decision.to_dict()
+    if lead:
+        kefu["empathy"] = lead
     custom = {"links": reply.links, "kefu": kefu}
     if reply.decision == "answer":
         offer = assessment is not None and assessment.decision.offer_human
         buttons = [{"title": "转人工", "payload": HUMAN_PAYLOAD}] if offer else None
-        dispatcher.utter_message(text=reply.text, buttons=buttons, custom=custom)
-    elif reply.decision == "clarify":
+        text = f"{lead}\n{reply.text}" if lead else reply.text
+        dispatcher.utter_message(text=text, buttons=buttons, custom=custom)
+        return
+    if lead:
+        dispatcher.utter_message(text=lead)
+    if reply.decision == "clarify":
         dispatcher.utter_message(response="utter_clarify", buttons=reply.buttons, custom=custom)
     elif reply.decision == "unavailable":
         dispatcher.utter_message(response="utter_question_unavailable", custom=custom)

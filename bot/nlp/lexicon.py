@@ -60,6 +60,15 @@ class TroughRule(BaseModel):
     window: int = Field(ge=2, le=10)
 
 
+class EmpathyRule(BaseModel):
+    """When a bot answer opens with a word of empathy (the tier stays what the policy says)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    negative: float = Field(default=0.3, ge=0, le=1)  # from this score, or any anger word
+    urgency: float = Field(default=0.4, ge=0, le=1)  # from this urgency: the hurry is heard
+
+
 class EmotionLexicon(BaseModel):
     """The whole ``emotion.yml``."""
 
@@ -72,6 +81,7 @@ class EmotionLexicon(BaseModel):
     signals: Signals
     model: ModelWeights
     trough: TroughRule
+    empathy: EmpathyRule = EmpathyRule()
     _rx: dict[str, re.Pattern[str] | None] = PrivateAttr(default_factory=dict)
     _ignore: re.Pattern[str] | None = PrivateAttr(default=None)
 

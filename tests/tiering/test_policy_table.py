@@ -221,7 +221,14 @@ TABLE: list[tuple[str, dict[str, Any], int, str, str]] = [
         "bot",
         "no_match",
     ),
-    ("complaint question", {**COMPLAINT_Q}, 5, "queue:complaint", "complaint_question"),
+    (
+        "complaint question said with feeling",
+        {**COMPLAINT_Q, "negative": 0.35},
+        5,
+        "queue:complaint",
+        "complaint_question",
+    ),
+    ("complaint question asked calmly", {**COMPLAINT_Q}, 1, "bot", "complaint_question_calm"),
     (
         "upset, complained before",
         {**FAULT, **NORMAL, "complaints": 1, "negative": 0.55},
