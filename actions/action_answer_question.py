@@ -48,6 +48,11 @@ class ActionAnswerQuestion(Action):
             for item in turn.says:
                 say(dispatcher, item, turn.handoff)
             return [*events, *tree_slots(turn.state)]
+        if diagnoser is not None and paused is not None and diagnoser.is_control(text, "quit"):
+            turn = diagnosing.quit_tree(services, diagnoser, paused, conversation_of(tracker))
+            for item in turn.says:
+                say(dispatcher, item, None)
+            return [*events, *tree_slots(None)]
         chosen = intent == "choose_question" and question_id
         if chosen:
             reply = answer_question(knowledge, str(question_id), tags=tags, channel=channel)

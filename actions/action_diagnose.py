@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     conversation_of,
+    hand_over,
     merged_route,
     say,
     tier_context,
@@ -52,8 +53,13 @@ class ActionDiagnose(Action):
         choice = tracker.get_slot("diagnosis_choice") if intent == "diagnosis_reply" else None
         tree_id = tracker.get_slot("diagnosis_tree")
         running = state is not None and not state.paused
+        if not running and diagnoser.is_control(str(choice or text), "quit"):
+            turn = diagnosing.quit_tree(services, diagnoser, state, conversation_id)
+        elif state is not None and state.paused and diagnoser.is_control(text, "resume"):
+            # 「继续排查」 typed (NLU may hear a new start): back where the customer left.
+            turn = diagnosing.resume(services, diagnoser, state, conversation_id)
         # Inside a running tree, "帮我排查" without a tree named is an answer, not a new start.
-        if intent == START_INTENT and (tree_id or not running):
+        elif intent == START_INTENT and (tree_id or not running):
             if not diagnoser.has(tree_id):
                 # "帮我排查一下蓝牙" names the fault in words: find its tree through the matcher.
                 reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
@@ -85,11 +91,20 @@ class ActionDiagnose(Action):
             assessed = assess_turn(services, tier_context(tracker), text, intent=intent, match=None)
             if assessed is not None:
                 handoff = merged_route(assessed[0], {"route": "queue", **handoff})
+        if turn.response is not None:
+            dispatcher.utter_message(response=turn.response)
         if turn.answer is not None:
+            # A question of its own, answered as outside a tree: its tier decides who serves it.
             assessed = assess_turn(
                 services, tier_context(tracker), text, intent=intent, match=turn.answer.match
             )
-            utter(dispatcher, turn.answer, intent, assessed[0] if assessed else None)
+            assessment = assessed[0] if assessed else None
+            if assessment is not None and assessment.decision.kind == "queue":
+                if assessment.decision.answer_first and turn.answer.decision == "answer":
+                    utter(dispatcher, turn.answer, intent, assessment)
+                hand_over(dispatcher, services, assessment)
+            else:
+                utter(dispatcher, turn.answer, intent, assessment)
         for item in turn.says:
             say(dispatcher, item, handoff)
         return [

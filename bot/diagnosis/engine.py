@@ -11,7 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from bot.diagnosis.reader import number_choice, owners_in, phrases_of
+from bot.diagnosis.descent import descend
+from bot.diagnosis.reader import number_choice, owners_in, phrase_key, phrases_of, quoted
 from bot.diagnosis.schema import Controls, DiagnosisBook, Node, Tree
 
 REPLY_INTENT = "diagnosis_reply"
@@ -31,6 +32,7 @@ RecordKind = Literal[
     "back",
     "restart",
     "missed",
+    "quit",
 ]
 
 
@@ -132,16 +134,9 @@ class Diagnoser:
         tree = self.book.trees[tree_id]
         state = State(tree=tree.id, node=tree.start)
         step = Step([Say(self.controls.text("intro", title=tree.title))], state)
-        facts: list[str] = []
-        while description:
-            node = tree.node(state.node)
-            if node.kind != "question":
-                break
-            found = owners_in(description, self._option_phrases(node), skip_generic=True)
-            if len(found) != 1:
-                break
-            option = node.options[int(found.pop())]  # type: ignore[call-overload]
-            facts.append(option.understood or option.label)
+        descent = descend(tree, phrase_key(description or ""), self._option_phrases)
+        for node_id, index in descent.answers:
+            node, option = tree.node(node_id), tree.node(node_id).options[index]
             step.records.append(Record("enter", node.id))
             step.records.append(
                 Record(
@@ -152,16 +147,23 @@ class Diagnoser:
             )
             state.history.append(node.id)
             state.node = option.next
-        if facts:
-            step.says[0].text += self.controls.text("understood", facts="；".join(facts))
+        heard = descent.heard
+        if heard:
+            # Repeat the customer's own words, not the options' wording: nothing they did not say.
+            facts = "，".join(quoted(description or "", heard))
+            step.says[0].text += self.controls.text("understood", facts=facts)
         self._enter(tree, step)
         return step
 
-    def answer(self, state: State, text: str, choice: str | None = None) -> Step:
+    def answer(
+        self, state: State, text: str, choice: str | None = None, *, numbered: bool = False
+    ) -> Step:
         """Read the customer's answer at the current node and move on.
 
         Returns a step with outcome ``unmapped`` (a re-ask) when the words fit no option; the
         caller may instead treat them as a question that leaves the tree (`pause`).
+        `numbered`: the channel shows the options as a numbered list (WeChat), so the re-ask
+        may speak of numbers.
         """
         tree = self.book.trees[state.tree]
         node = tree.node(state.node)
@@ -170,8 +172,10 @@ class Diagnoser:
             picked = self._read(node, text, exact=False)
         step = Step([], state)
         if picked is None:
-            return self._reask(tree, node, state, text)
+            return self._reask(tree, node, state, text, numbered)
         state.misses = 0
+        if picked == "quit":
+            return self.quit(state)
         if picked == "back":
             if not state.history:
                 step.says.append(Say(self.controls.text("back_at_start")))
@@ -221,6 +225,18 @@ class Diagnoser:
             state,
             "paused",
             [Record("abandoned", state.node)],
+        )
+
+    def quit(self, state: State) -> Step:
+        """The customer left the tree for good (退出排查): the case ends, the bot listens."""
+        tree = self.book.trees[state.tree]
+        # A paused tree was counted as abandoned when it paused.
+        records = [] if state.paused else [Record("abandoned", state.node)]
+        return Step(
+            [Say(self.controls.text("quit", title=tree.title))],
+            None,
+            "ended",
+            [*records, Record("quit", state.node, {"by": "customer"})],
         )
 
     def resume(self, state: State) -> Step:
@@ -302,6 +318,7 @@ class Diagnoser:
             nav.append({"title": c.back.label, "payload": choice_payload(c.back.label)})
             nav.append({"title": c.restart.label, "payload": choice_payload(c.restart.label)})
         nav.append({"title": c.human.label, "payload": HUMAN_PAYLOAD})
+        nav.append({"title": c.quit.label, "payload": choice_payload(c.quit.label)})
         return nav
 
     def _option_phrases(self, node: Node) -> list[Any]:
@@ -312,7 +329,7 @@ class Diagnoser:
 
     def _read(self, node: Node, text: str, *, exact: bool) -> int | str | None:
         c = self.controls
-        controls = ["back", "restart", "human"]
+        controls = ["back", "restart", "human", "quit"]
         if node.kind == "solution":
             controls = ["solved", "unsolved", *controls]
         phrases = [] if node.kind != "question" else self._option_phrases(node)
@@ -329,9 +346,10 @@ class Diagnoser:
         found = owners_in(text, phrases)
         return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
 
-    def _reask(self, tree: Tree, node: Node, state: State, text: str) -> Step:
+    def _reask(self, tree: Tree, node: Node, state: State, text: str, numbered: bool) -> Step:
         state.misses += 1
-        key = "reask_offer_human" if state.misses >= MISSES_BEFORE_HUMAN else "reask"
+        key = "reask_numbered" if numbered else "reask"
+        key = "reask_offer_human" if state.misses >= MISSES_BEFORE_HUMAN else key
         step = Step(
             [Say(self.controls.text(key))],
             state,

@@ -41,6 +41,7 @@ GENERIC = frozenset(
     ]
 )
 _PARTICLES = "了的啊呀呢吧啦"
+_CLAUSE_BREAK = re.compile(r"[^\w]+|_+")
 _NUMBER = re.compile(r"^(?:选|第|选第)?\s*([1-9])\s*(?:个|项|号)?$")
 
 
@@ -98,6 +99,18 @@ def owners_in(text: str, phrases: list[Phrase], *, skip_generic: bool = False) -
     exact = {p.owner for p in phrases if p.key == key}
     if len(exact) == 1:
         return exact
+    return {owner for _, _, owner in claims(key, phrases, skip_generic=skip_generic)}
+
+
+def claims(
+    key: str,
+    phrases: list[Phrase],
+    *,
+    skip_generic: bool = False,
+    taken: list[bool] | None = None,
+) -> list[tuple[int, int, Hashable]]:
+    """Where phrases are found in a normalized text (`phrase_key`): longest first, leftmost
+    first, none overlapping another or a span already `taken` (answered an earlier node)."""
     spans: list[tuple[int, int, Hashable]] = []
     for p in phrases:
         if skip_generic and (len(p.key) < 2 or p.key in GENERIC):
@@ -107,12 +120,37 @@ def owners_in(text: str, phrases: list[Phrase], *, skip_generic: bool = False) -
             spans.append((start, start + len(p.key), p.owner))
             start = key.find(p.key, start + 1)
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
-    taken = [False] * len(key)
-    found: set[Hashable] = set()
+    used = list(taken) if taken is not None else [False] * len(key)
+    found: list[tuple[int, int, Hashable]] = []
     for start, end, owner in spans:
-        if any(taken[start:end]):
+        if any(used[start:end]):
             continue
         for i in range(start, end):
-            taken[i] = True
-        found.add(owner)
+            used[i] = True
+        found.append((start, end, owner))
     return found
+
+
+def clauses(text: str) -> list[tuple[int, int, str]]:
+    """The customer's clauses (split at punctuation and spaces) with their span in
+    `phrase_key(text)`, in the customer's own characters where normalizing kept their length."""
+    keys = base_normalize(text).split()
+    originals = [c for c in _CLAUSE_BREAK.split(text) if c]
+    same = len(originals) == len(keys) and all(
+        phrase_key(o) == k and len(o) == len(k) for o, k in zip(originals, keys, strict=False)
+    )
+    out, at = [], 0
+    for i, k in enumerate(keys):
+        out.append((at, at + len(k), originals[i] if same else k))
+        at += len(k)
+    return out
+
+
+def quoted(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The clauses of `text` that hold the given spans of its `phrase_key`, in order, each once:
+    what the customer said, to repeat back without adding anything."""
+    out = []
+    for start, end, clause in clauses(text):
+        if any(s < end and e > start for s, e in spans) and clause not in out:
+            out.append(clause)
+    return out

@@ -190,11 +190,22 @@ class Controls(BaseModel):
     solved: Control
     unsolved: Control
     resume: Control
+    quit: Control = Control(label="退出排查", synonyms=["结束排查", "不排查了", "不用排查了"])
     texts: dict[str, str]
 
     def text(self, key: str, **values: object) -> str:
-        """A dialogue text with `{placeholders}` filled in."""
-        return self.texts[key].format(**values).strip()
+        """A dialogue text with `{placeholders}` filled in (a key added after a knowledge base
+        was written falls back to the shipped default)."""
+        template = self.texts.get(key) or DEFAULT_TEXTS[key]
+        return template.format(**values).strip()
+
+
+DEFAULT_TEXTS = {
+    "reask_numbered": "抱歉，我没太明白您的意思。请回复下面选项前的数字，或者直接描述您的情况：",
+    "quit": "好的，已为您退出「{title}」排查。还有其他问题，直接告诉我就好。",
+    "nothing_to_quit": "目前没有进行中的排查。有什么问题，直接告诉我就好。",
+}
+"""Texts of controls added after knowledge bases were written (their `_controls.yml` lacks them)."""
 
 
 class DiagnosisBook(BaseModel):

@@ -22,7 +22,12 @@ _COUNTERS = {
     "abandoned": ("abandoned", 1),
     "resumed": ("abandoned", -1),
 }
-_STATUS = {"solved": "solved", "escalated": "escalated", "paused": "paused"}
+_STATUS = {
+    "solved": "solved",
+    "escalated": "escalated",
+    "paused": "paused",
+    "ended": "abandoned",  # the customer quit the tree (退出排查)
+}
 
 
 def record_step(

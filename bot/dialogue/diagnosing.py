@@ -7,6 +7,7 @@ the app database here, so staff and the handoff see them even if the Rasa tracke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,17 @@ from bot.services import Services
 LEAVING_INTENTS = frozenset({"complaint", "purchase_intent", "choose_question"})
 # Intents whose unmapped words are checked against the knowledge base before re-asking.
 QUESTION_INTENTS = frozenset({"ask_question", "nlu_fallback", "out_of_scope"})
+# Social acts that are no answer: replied to as such (domain response), the tree paused.
+SOCIAL_RESPONSES = {
+    "greet": "utter_greet",
+    "thanks": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye",
+    "chitchat": "utter_chitchat",
+}
+# Channels that show options as a numbered list the customer answers by number.
+NUMBERED_CHANNELS = frozenset({"wechat"})
+# Words that make a message a question of its own (「发票怎么开」), not an unclear answer.
+_ASKS = re.compile(r"怎么|怎样|如何|什么|哪|多少|多久|多长|能不能|能否|可不可以|吗|[?？]")
 
 
 @dataclass
@@ -30,6 +42,7 @@ class TreeTurn:
     outcome: str = "continue"
     handoff: dict[str, Any] | None = None
     answer: Reply | None = None  # the turn left the tree to answer this
+    response: str | None = None  # or to reply to this social act (a domain response)
 
     @property
     def active(self) -> bool:
@@ -99,13 +112,28 @@ def answer(
     """One customer message inside a running tree."""
     if not diagnoser.has(state.tree):  # the tree was unpublished meanwhile
         return TreeTurn([Say(diagnoser.controls.text("unavailable"))])
-    step = diagnoser.answer(state, text, choice)
+    step = diagnoser.answer(state, text, choice, numbered=channel in NUMBERED_CHANNELS)
     if step.outcome == "unmapped" and choice is None:
         reply = _other_question(services, state, text, intent, question_id, tags, channel)
         if reply is not None:
             return _leave(services, diagnoser, state, reply, text, conversation_id)
+        if intent in SOCIAL_RESPONSES:
+            pause = diagnoser.pause(state)
+            _persist(services, conversation_id, pause, state)
+            return TreeTurn(pause.says, pause.state, "paused", response=SOCIAL_RESPONSES[intent])
     _persist(services, conversation_id, step, state)
     return TreeTurn(step.says, step.state, step.outcome, step.handoff)
+
+
+def quit_tree(
+    services: Services, diagnoser: Diagnoser, state: State | None, conversation_id: int | None
+) -> TreeTurn:
+    """The customer quit the tree (退出排查), running or paused: the case ends."""
+    if state is None or not diagnoser.has(state.tree):
+        return TreeTurn([Say(diagnoser.controls.text("nothing_to_quit"))])
+    step = diagnoser.quit(state)
+    _persist(services, conversation_id, step, state)
+    return TreeTurn(step.says, None, step.outcome)
 
 
 def _other_question(
@@ -126,6 +154,8 @@ def _other_question(
     reply = answer_text(knowledge, text, tags=tags, channel=channel)
     if intent in LEAVING_INTENTS:
         return reply
+    if reply.decision == "clarify" and asks(text):
+        return reply  # a question of its own with several readings: ask which one
     if reply.decision != "answer" or reply.question_id is None:
         return None
     question = knowledge.kb.questions.get(reply.question_id)
@@ -149,3 +179,8 @@ def _leave(
         other = start(services, diagnoser, str(question.tree), text, conversation_id)
         return other  # a different fault: its own tree takes over (the old one stays paused)
     return TreeTurn(pause.says, pause.state, "paused", None, answer=reply)
+
+
+def asks(text: str) -> bool:
+    """Whether the words ask a question of their own (an unclear answer does not)."""
+    return bool(_ASKS.search(text))

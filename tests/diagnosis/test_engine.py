@@ -20,7 +20,9 @@ class TestStart:
         step = diagnoser.start("mini", "按电源键灯亮但是屏幕黑的")
         assert step.state is not None and step.state.node == "external"
         assert step.state.history == ["light", "screen"]
-        assert "电源指示灯会亮" in step.says[0].text and "屏幕不显示" in step.says[0].text
+        # What was understood is said in the customer's own words, nothing added.
+        assert "我了解到：按电源键灯亮但是屏幕黑的。" in step.says[0].text
+        assert "电源指示灯会亮" not in step.says[0].text
         answered = [r.node for r in step.records if r.kind == "answer"]
         assert answered == ["light", "screen"]
 
@@ -94,6 +96,36 @@ class TestAnswer:
         step = diagnoser.answer(step.state, "转人工")  # type: ignore[arg-type]
         assert step.outcome == "escalated"
         assert step.handoff is not None and "屏幕有没有显示内容" in step.handoff["summary"]
+
+    def test_reask_speaks_of_numbers_only_where_numbers_are_shown(
+        self, diagnoser: Diagnoser
+    ) -> None:
+        state = diagnoser.start("mini").state
+        assert state is not None
+        on_web = diagnoser.answer(state, "我也说不清楚")
+        assert "数字" not in on_web.says[0].text and "点选" in on_web.says[0].text
+        state = diagnoser.start("mini").state
+        on_wechat = diagnoser.answer(state, "我也说不清楚", numbered=True)  # type: ignore[arg-type]
+        assert "选项前的数字" in on_wechat.says[0].text
+
+    def test_quit_ends_the_tree_from_any_node(self, diagnoser: Diagnoser) -> None:
+        step = diagnoser.start("mini")
+        assert "退出排查" in labels(step)
+        step = diagnoser.answer(step.state, "亮了")  # type: ignore[arg-type]
+        assert "退出排查" in labels(step)
+        quit_ = diagnoser.answer(step.state, "x", choice="退出排查")  # type: ignore[arg-type]
+        assert quit_.outcome == "ended" and quit_.state is None
+        assert "退出「开不了机」排查" in quit_.says[0].text
+        assert [r.kind for r in quit_.records] == ["abandoned", "quit"]
+
+    def test_typed_quit_ends_a_paused_tree_without_counting_it_twice(
+        self, diagnoser: Diagnoser
+    ) -> None:
+        state = diagnoser.start("mini").state
+        paused = diagnoser.pause(state)  # type: ignore[arg-type]
+        assert diagnoser.is_control("不排查了", "quit")
+        quit_ = diagnoser.quit(paused.state)  # type: ignore[arg-type]
+        assert quit_.state is None and [r.kind for r in quit_.records] == ["quit"]
 
 
 class TestPauseResume:

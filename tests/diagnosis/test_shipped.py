@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot.diagnosis.engine import Diagnoser
 from bot.diagnosis.loader import load_diagnosis
 from bot.diagnosis.stats import all_paths, shape
 from bot.knowledge.loader import load_knowledge
@@ -44,3 +45,17 @@ def test_every_tree_has_rasa_test_stories() -> None:
     names = " ".join(s["story"] for s in stories["stories"])
     for tree_id in book.trees:
         assert f"diagnosis {tree_id}:" in names, f"run python -m bot.diagnosis.stories ({tree_id})"
+
+
+def test_a_phrase_of_the_description_answers_one_node_and_is_repeated_as_said() -> None:
+    # Issue 14: 「灯也不亮」 answered three questions, and 「我了解到」 claimed facts about the
+    # charger light the customer never gave.
+    kb, book = shipped()
+    words = "笔记本今天早上死活开不了 按开机键灯也不亮 风扇也不转 没进水也没摔过"
+    step = Diagnoser(book).start("no_power", words)
+    assert step.state is not None and step.state.node == "laptop_charge"  # asked, not assumed
+    answered = [r.node for r in step.records if r.kind == "answer"]
+    assert answered == ["light", "device", "accident"]
+    understood = step.says[0].text.split("我了解到：")[1]
+    assert understood == "笔记本今天早上死活开不了，按开机键灯也不亮，风扇也不转，没进水也没摔过。"
+    assert "充电" not in understood

@@ -8,13 +8,20 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.diagnosis.engine import choice_payload, start_payload
+from bot.diagnosis.loader import load_diagnosis
+from bot.knowledge.loader import load_knowledge
 from bot.texts import Texts
 from tests.conftest import ROOT, LiveStack
+from tests.e2e.conftest import ChatPage
 from tests.e2e.helpers import StaffClient
 
 pytestmark = pytest.mark.e2e
 
 TEXTS = Texts.load(ROOT / "knowledge")
+BOOK = load_diagnosis(ROOT / "knowledge", load_knowledge(ROOT / "knowledge").product_ids)
+assert BOOK.controls is not None
+CONTROLS = BOOK.controls
 
 
 def say(stack: LiveStack, sender: str, message: str) -> list[dict[str, Any]]:
@@ -48,3 +55,83 @@ class TestEmotionInProportion:
     def test_a_calm_question_gets_no_apology(self, live_stack: LiveStack, sender: str) -> None:
         replies = say(live_stack, sender, "保修期多久")
         assert TEXTS.get("empathy_annoyed") not in texts(replies)
+
+
+def asked(node_text: str | None, replies: list[dict[str, Any]]) -> bool:
+    return str(node_text).strip()[:30] in texts(replies)
+
+
+def start_tree(stack: LiveStack, sender: str, tree_id: str) -> str:
+    """Start a tree by its menu button; the text of its first question."""
+    tree = BOOK.trees[tree_id]
+    first = str(tree.node(tree.start).ask)
+    replies = say(stack, sender, start_payload(tree_id))
+    assert asked(first, replies)
+    assert CONTROLS.quit.label in titles(replies)
+    return first
+
+
+class TestTreesLetGo:
+    def test_a_question_inside_a_tree_is_answered_and_the_tree_waits_to_resume(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        first = start_tree(live_stack, sender, "no_sound")
+        replies = say(live_stack, sender, "发票怎么开")
+        assert CONTROLS.text("reask") not in texts(replies)
+        assert any("发票" in t for t in [texts(replies), *titles(replies)])  # answered or asked
+        assert CONTROLS.resume.label in titles(replies)
+        replies = say(live_stack, sender, choice_payload(CONTROLS.resume.label))
+        assert asked(first, replies)
+
+    def test_a_greeting_inside_a_tree_is_greeted_and_the_tree_paused(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        first = start_tree(live_stack, sender, "wifi")
+        replies = say(live_stack, sender, "你好")
+        assert CONTROLS.text("reask") not in texts(replies)
+        assert "您好" in texts(replies)
+        assert CONTROLS.resume.label in titles(replies)
+        replies = say(live_stack, sender, "继续排查")
+        assert asked(first, replies)
+
+    def test_quit_ends_the_tree_and_questions_are_questions_again(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        start_tree(live_stack, sender, "bluetooth")
+        replies = say(live_stack, sender, choice_payload(CONTROLS.quit.label))
+        assert CONTROLS.text("quit", title=BOOK.trees["bluetooth"].title) in texts(replies)
+        replies = say(live_stack, sender, "保修期多久")
+        assert CONTROLS.text("reask") not in texts(replies)
+        assert CONTROLS.resume.label not in titles(replies)
+        conv = StaffClient(live_stack.url, "super").get(f"/api/conversations/{sender}")
+        (session,) = conv["diagnosis"]
+        assert session["status"] == "abandoned"
+
+    def test_an_unclear_answer_on_the_web_speaks_of_no_numbers(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        start_tree(live_stack, sender, "no_sound")
+        replies = say(live_stack, sender, "嗯……这个我也说不好")
+        assert CONTROLS.text("reask") in texts(replies)
+        assert "数字" not in texts(replies)
+
+    def test_what_was_understood_is_only_what_the_customer_said(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        words = "笔记本今天早上死活开不了 按开机键灯也不亮 风扇也不转"
+        replies = say(live_stack, sender, words)
+        said = texts(replies)
+        assert "我了解到：笔记本今天早上死活开不了，按开机键灯也不亮，风扇也不转。" in said
+        assert "充电" not in said.split("我了解到")[1].split("。")[0]
+
+    def test_the_chat_page_offers_quit_and_resume_as_buttons(self, chat: ChatPage) -> None:
+        chat.wait_connected()
+        chat.send("笔记本没声音了")
+        chat.page.locator(".choice", has_text=CONTROLS.quit.label).first.wait_for()
+        before = chat.count("bot")
+        chat.send("发票怎么开")
+        chat.wait_reply(before, "暂停")
+        assert "数字" not in "\n".join(chat.bubble_texts("bot"))
+        before = chat.count("bot")
+        chat.page.locator(".choice", has_text=CONTROLS.resume.label).last.click()
+        chat.wait_reply(before, "接着排查")
