@@ -28,12 +28,13 @@ from bot.handoff.notices import (
     LEAVE_WORDS,
     RATE_PAYLOAD,
     as_outbound,
+    asks_status,
     say,
     waiting_buttons,
 )
-from bot.handoff.tickets import handoff_to_ticket, ticket_no
+from bot.handoff.tickets import handoff_to_ticket, open_ticket_of, ticket_no
 from bot.handoff.views import message_view
-from bot.storage.models import Conversation, Handoff, Message, ServiceRating
+from bot.storage.models import Conversation, Handoff, Message, ServiceRating, Ticket
 from bot.texts import Texts
 
 
@@ -68,6 +69,9 @@ def on_message(
     if h is None:
         if payload.startswith("/kefu_"):  # a stale button of an earlier wait
             return _reply(session, conv, msg, texts.get("handoff_not_waiting"), Effects())
+        ticket = open_ticket_of(session, conversation_id) if asks_status(text) else None
+        if ticket is not None:  # 还在吗 after a ticket was made: its number and promised time
+            return _reply(session, conv, msg, _ticket_status(ticket, hours, texts), Effects())
         return None
     effects = Effects(console=[_message_frame(h, msg)])
     if h.status == "active":
@@ -96,8 +100,18 @@ def on_message(
         text = texts.get("handoff_waiting_offered", agent=name)
         return _reply(session, conv, msg, text, effects, h.id)
     place, eta = positions(session, conf, now).get(h.id, (1, 1))
-    text = texts.get("handoff_waiting", position=place, eta=eta)
+    key = "handoff_status_queued" if asks_status(text) else "handoff_waiting"
+    text = texts.get(key, position=place, eta=eta)
     return _reply(session, conv, msg, text, effects, h.id, buttons=True, texts=texts)
+
+
+def _ticket_status(ticket: Ticket, hours: ServiceHours, texts: Texts) -> str:
+    due_text = (ticket.context or {}).get("due_at")
+    due = datetime.fromisoformat(due_text) if due_text else ticket.due_at
+    if due is not None and due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)  # stored as UTC
+    when = hours.local_text(due) if due is not None else hours.describe()
+    return texts.get("handoff_status_ticket", ticket=ticket_no(ticket.id), due=when)
 
 
 def rate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,15 @@ CANCEL_PAYLOAD = "/kefu_cancel_queue"
 RATE_PAYLOAD = "/kefu_rate"
 LEAVE_WORDS = frozenset({"留言", "我要留言", "留个言"})
 CANCEL_WORDS = frozenset({"取消排队", "不等了", "取消"})
+# A waiting customer asking after their request (还在吗, 怎么还没人): answered with its status.
+STATUS_PHRASES = (
+    "还在吗", "在吗", "在不在", "有人吗", "有人在吗", "人呢", "没人", "没有人", "没人理",
+    "没人回", "等多久", "要多久", "排多久", "多久能", "多久回", "什么时候回", "什么时候联系",
+    "什么时候有人", "还没回", "还没消息", "有消息吗", "有进展吗", "进展如何", "进度如何",
+    "进度怎么样", "处理得怎么样", "处理到哪", "工单进度", "到我了吗", "轮到我", "排到我",
+)  # fmt: skip
+STATUS_MAX_CHARS = 16  # longer messages say more than "are you there": they are their own
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 TEXT_KEYS = (
     "handoff_offered",
@@ -34,6 +44,8 @@ TEXT_KEYS = (
     "handoff_ticket_no_agent",
     "handoff_ticket_left",
     "handoff_ticket_open",
+    "handoff_status_queued",
+    "handoff_status_ticket",
     "handoff_cancelled",
     "handoff_not_waiting",
     "handoff_leave_button",
@@ -112,3 +124,9 @@ def as_outbound(tell: Tell) -> Outbound:
 def _blank_values() -> dict[str, object]:
     names = ("agent", "team", "position", "eta", "hours", "ticket", "due", "score", "answer")
     return dict.fromkeys(names, "")
+
+
+def asks_status(text: str) -> bool:
+    """Whether a short message asks after the customer's waiting request (还在吗, 人呢)."""
+    words = _NOT_WORDS.sub("", text)
+    return 0 < len(words) <= STATUS_MAX_CHARS and any(p in words for p in STATUS_PHRASES)

@@ -3,6 +3,7 @@ of a customer who asks something else, and the status for a customer waiting for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -135,3 +136,53 @@ class TestTreesLetGo:
         before = chat.count("bot")
         chat.page.locator(".choice", has_text=CONTROLS.resume.label).last.click()
         chat.wait_reply(before, "接着排查")
+
+
+class TestAfterAHandoff:
+    def test_still_there_after_a_ticket_gets_its_number_and_time_not_a_greeting(
+        self, live_stack: LiveStack, sender: str
+    ) -> None:
+        replies = say(live_stack, sender, "转人工")  # nobody on duty: a ticket
+        ticket = re.search(r"GD\d{6}", texts(replies))
+        assert ticket is not None, texts(replies)
+        greeting = "很高兴为您服务"
+        for words in ("还在吗", "怎么还没人"):
+            replies = say(live_stack, sender, words)
+            assert ticket.group(0) in texts(replies) and "前答复您" in texts(replies)
+            assert greeting not in texts(replies) and not titles(replies)
+
+    def test_reload_after_the_engineer_closed_shows_the_whole_history(
+        self, chat: ChatPage, live_stack: LiveStack
+    ) -> None:
+        chat.wait_connected()
+        sender = chat.page.evaluate("localStorage.getItem('kefu.sender')")
+        staff = StaffClient(live_stack.url, "agent1")
+        steps = "请先长按电源键 15 秒，再接上原装充电器开机试试。"
+        with staff.console():
+            staff.put("/api/agent/status", {"status": "online"})
+            chat.send("保修期多久")
+            chat.wait_reply(0, "保修")
+            before = chat.count("bot")
+            chat.send("转人工")
+            chat.wait_reply(before)
+            handoff = staff.wait_handoff(sender)
+            staff.post(f"/api/handoffs/{handoff}/accept")
+            staff.post(f"/api/handoffs/{handoff}/messages", {"text": steps})
+            chat.messages("agent").filter(has_text=steps).wait_for()
+            staff.post(f"/api/handoffs/{handoff}/close")
+        chat.page.reload()
+        chat.wait_connected()
+        chat.messages("agent").filter(has_text=steps).wait_for()
+        assert chat.messages("user").filter(has_text="保修期多久").count() == 1
+        # A new conversation after the close: the earlier one stays above it, marked by date.
+        before = chat.count("bot")
+        chat.send("还有个问题 发票怎么开")
+        chat.wait_reply(before)
+        chat.page.reload()
+        chat.wait_connected()
+        chat.messages("agent").filter(has_text=steps).wait_for()
+        assert chat.page.locator("#thread .time--conversation").count() == 2
+        history = StaffClient(live_stack.url, "super").get(f"/api/conversations/{sender}")
+        assert len(history["history"]) == 2 and history["history"][0]["status"] == "closed"
+        earlier = [m["text"] for m in history["history"][0]["messages"]]
+        assert "保修期多久" in earlier and steps in earlier

@@ -46,11 +46,37 @@ class TestBotSilence:
         floor.online("agent2", capacity=1)
         floor.request("u-first", ("order",))
         h = floor.request("u-wait", ("order",))
-        turn = floor.say("u-wait", "大概还要多久")
+        turn = floor.say("u-wait", "屏幕型号是XB14")
         assert [r.text for r in turn.replies] == [
             floor.texts.get("handoff_waiting", position=1, eta=6)
         ]
-        assert forwarded(floor, h) == ["大概还要多久"]
+        assert forwarded(floor, h) == ["屏幕型号是XB14"]
+
+    def test_still_there_while_queued_gets_the_place_and_the_wait(
+        self, floor: ServiceFloor
+    ) -> None:
+        floor.online("agent2", capacity=1)
+        floor.request("u-first2", ("order",))
+        floor.request("u-there", ("order",))
+        for words in ("还在吗", "怎么还没人", "大概还要多久？"):
+            turn = floor.say("u-there", words)
+            assert [r.text for r in turn.replies] == [
+                floor.texts.get("handoff_status_queued", position=1, eta=6)
+            ]
+
+    def test_still_there_after_a_ticket_gets_its_number_and_promised_time(
+        self, floor: ServiceFloor
+    ) -> None:
+        h = floor.request("u-ticket", ("hardware",))  # nobody online: a ticket
+        row = floor.handoff(h)
+        assert row.status == "ticket" and row.ticket_id is not None
+        for words in ("还在吗", "怎么还没人回复啊", "人呢"):
+            turn = floor.say("u-ticket", words)
+            assert not turn.degraded  # answered here, the bot (and its greeting) not asked
+            (reply,) = turn.replies
+            said = reply.text or ""
+            assert f"GD{row.ticket_id:06d}" in said and "前答复您" in said
+        assert floor.say("u-ticket", "另外想问下发票怎么开").degraded  # a question: the bot's
 
     def test_waiting_customer_may_leave_a_message_instead(self, floor: ServiceFloor) -> None:
         floor.online("agent2", capacity=1)

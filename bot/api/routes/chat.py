@@ -21,6 +21,7 @@ from bot.handoff import HandoffError, live
 from bot.handoff.hub import Connection, Gate
 from bot.services import Services
 from bot.storage import repository as repo
+from bot.storage.transcripts import page_history
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -142,7 +143,7 @@ async def chat_socket(ws: WebSocket, svc: ServicesDep) -> None:
     try:
         history = await _history(svc, sender)
         await ws.send_json({"type": "history", "messages": history})
-        await gate.open({m["id"] for m in history})
+        await gate.open({m["id"] for m in history if "id" in m})
         while True:
             raw = await ws.receive_text()
             await _on_socket_message(ws, svc, sender, raw)
@@ -283,21 +284,6 @@ async def _on_handoff_frame(
 async def _history(svc: Services, sender: str) -> list[dict[str, Any]]:
     def load() -> list[dict[str, Any]]:
         with svc.db.session() as s:
-            conv = repo.latest_conversation(s, sender)
-            if conv is None or conv.status == "closed":
-                return []
-            return [
-                {
-                    "id": m.id,
-                    "role": m.role,
-                    "name": m.payload.get("agent_name"),
-                    "text": m.text,
-                    "buttons": m.payload.get("buttons") or [],
-                    "links": (m.payload.get("custom") or {}).get("links", []),
-                    "image": m.payload.get("image"),
-                    "ts": m.created_at.isoformat(),
-                }
-                for m in repo.messages_of(s, conv.id, limit=100)
-            ]
+            return page_history(s, sender)  # every conversation, closed ones too
 
     return await asyncio.to_thread(load)

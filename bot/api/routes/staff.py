@@ -15,6 +15,7 @@ from bot.auth.staff import authenticate, issue_token
 from bot.diagnosis.store import node_stats, sessions_of
 from bot.handoff.queries import handoff_status
 from bot.storage import repository as repo
+from bot.storage.transcripts import staff_history, staff_message
 from bot.tiering.store import tier_history
 
 router = APIRouter(prefix="/api", tags=["staff"])
@@ -83,19 +84,9 @@ async def conversation(
                 "tier_history": tier_history(s, conv.id),
                 "handoff": None,  # filled below, outside this session
                 "started_at": conv.started_at.isoformat(),
-                "messages": [
-                    {
-                        "id": m.id,
-                        "direction": m.direction,
-                        "role": m.role,
-                        "text": m.text,
-                        "status": m.status,
-                        "buttons": m.payload.get("buttons") or [],
-                        "match": (m.payload.get("custom") or {}).get("kefu"),
-                        "created_at": m.created_at.isoformat(),
-                    }
-                    for m in repo.messages_of(s, conv.id)
-                ],
+                "messages": [staff_message(m) for m in repo.messages_of(s, conv.id)],
+                # the sender's whole history: earlier conversations too, each with its date
+                "history": staff_history(s, sender),
             }
 
     data = await asyncio.to_thread(load)

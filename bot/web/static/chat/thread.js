@@ -75,12 +75,26 @@ export class Thread {
   }
 
   /**
+   * Where an earlier conversation starts in the history: its date and time.
+   * @param {string | undefined} ts
+   */
+  conversationDivider(ts) {
+    let t = ts ? new Date(ts) : new Date();
+    if (Number.isNaN(t.getTime())) t = new Date();
+    const li = el("li", "time time--conversation", `${dayTime(t)} 的对话`);
+    this.els.thread.appendChild(li);
+    this.lastTs = t.getTime();
+    return li;
+  }
+
+  /**
    * Render one message and return its <li>.
    * @param {ChatMessage} m
    * @param {{live?: boolean, clientId?: string}} [opts]
    */
   render(m, opts = {}) {
     const role = m.role;
+    if (role === "divider") return this.conversationDivider(m.ts);
     const stick = this.nearBottom() || role === "user";
     this.timeDivider(m.ts);
     const li = el("li", `msg msg--${role === "error" ? "system msg--error" : role}`);

@@ -14,7 +14,8 @@
 /**
  * A message of the conversation as the chat page shows it (history or live).
  * @typedef {object} ChatMessage
- * @property {"user" | "bot" | "agent" | "system" | "error"} role
+ * @property {"user" | "bot" | "agent" | "system" | "error" | "divider"} role divider: an
+ *   earlier conversation starts here (at `ts`)
  * @property {string | null} [text]
  * @property {Button[]} [buttons]
  * @property {Link[]} [links]
