@@ -45,6 +45,7 @@ VARIANT_COLUMNS = [
 ]
 TITLE, SIMILAR = "标准问", "相似问"
 ENABLED, DISABLED = "启用", "停用"
+FORMULA_SIGNS = ("=", "+", "-", "@")  # what spreadsheets read as the start of a formula
 NO_LINKS = "-"  # a variant without links (empty = the question's links)
 
 
@@ -63,7 +64,8 @@ def export_workbook(snap: Snapshot) -> bytes:
     variants = wb.create_sheet(VARIANTS)
     _header(variants, VARIANT_COLUMNS)
     for qid, q in snap.questions.items():
-        main.append(
+        _append(
+            main,
             [
                 qid,
                 TITLE,
@@ -78,25 +80,42 @@ def export_workbook(snap: Snapshot) -> bytes:
                 q.get("valid_from"),
                 q.get("valid_until"),
                 names.tree(q["tree"]) if q.get("tree") else None,
-            ]
+            ],
         )
         for text in q.get("similar", []):
-            main.append([qid, SIMILAR, text])
+            _append(main, [qid, SIMILAR, text])
         for v in q.get("variants", []):
             when = v.get("when", {})
             links = v.get("links")
-            variants.append(
+            _append(
+                variants,
                 [
                     qid,
                     names.channel(when["channel"]) if when.get("channel") else None,
                     "、".join(names.tag(t) for t in when.get("tags", [])),
                     v["answer"],
                     NO_LINKS if links == [] else _links(links),
-                ]
+                ],
             )
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _append(ws: Worksheet, values: list[Any]) -> None:
+    """A row whose strings stay text: never a live formula, whatever they start with.
+
+    openpyxl stores a string starting with ``=`` as a formula, which Excel then runs
+    (``=HYPERLINK(...)`` from a user's phrasing) and whose value a re-import cannot read.
+    Every string is written as a text cell; one starting with a formula sign also gets Excel's
+    quote prefix, so editing it in Excel keeps it text. The value itself is unchanged.
+    """
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value[:1] in FORMULA_SIGNS:
+                cell.quotePrefix = True
 
 
 def _header(ws: Worksheet, columns: list[tuple[str, str, int]]) -> None:
