@@ -100,6 +100,9 @@ class WechatSettings(BaseModel):
     api_base: str = "https://api.weixin.qq.com"
     # plain | compatible | safe; auto = compatible when an AES key is set, else plain
     mode: Literal["auto", "plain", "compatible", "safe"] = "auto"
+    # a signed callback whose timestamp is further than this from now is refused (a replay);
+    # 0 = no check
+    timestamp_window_s: NonNegativeFloat = 300.0
     passive_timeout_s: PositiveFloat = 4.0  # reply in the callback response if ready by then
     max_text_bytes: Annotated[int, Field(ge=200)] = 2000  # one text message, UTF-8 bytes
     max_parts: PositiveInt = 4  # messages one long answer may be split into

@@ -3,6 +3,9 @@ does, through the real gateway and Rasa; answers within the window come back pas
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import httpx
 import pytest
 import yaml
@@ -83,6 +86,17 @@ class TestText:
         assert len(inbound_rows(wechat.stack.db_url, openid)) == 1
         assert wechat.api.sends(openid, ok_only=False) == []
 
+    def test_another_user_reusing_a_msgid_gets_their_own_answer(
+        self, wechat: WechatStack, openid: str
+    ) -> None:
+        other = f"{openid[:-6]}other1"
+        msg_id = new_msg_id()
+        first = wechat.sim.post(wechat.sim.text(openid, "你好", msg_id=msg_id))
+        second = wechat.sim.post(wechat.sim.text(other, "发票怎么开", msg_id=msg_id))
+        assert first.content and second.content and second.content != first.content
+        assert stored_messages(wechat.stack.db_url, other)[0]["text"] == "发票怎么开"
+        assert [r["state"] for r in inbound_rows(wechat.stack.db_url, other)] == ["passive"]
+
     def test_typed_number_picks_the_numbered_choice(self, wechat: WechatStack, openid: str) -> None:
         first = wechat.sim.post(wechat.sim.text(openid, "开不了机"))
         assert "\n1. " in (first.content or ""), first.content
@@ -112,10 +126,19 @@ class TestRefused:
         assert stored_messages(wechat.stack.db_url, openid) == []
         assert inbound_rows(wechat.stack.db_url, openid) == []
 
+    def test_correctly_signed_but_old_callback_is_refused(
+        self, wechat: WechatStack, openid: str
+    ) -> None:
+        query = wechat.sim.signed_query("1577836800", uuid.uuid4().hex[:10])  # 2020-01-01
+        reply = wechat.sim.send(query, to_xml(wechat.sim.text(openid, "你好")).encode())
+        assert reply.status == 403 and "stale_timestamp" in reply.body
+        assert stored_messages(wechat.stack.db_url, openid) == []
+        assert inbound_rows(wechat.stack.db_url, openid) == []
+
     def test_malformed_xml_is_refused_and_nothing_stored(
         self, wechat: WechatStack, openid: str
     ) -> None:
-        query = wechat.sim.signed_query("1732350000", "n0nce")
+        query = wechat.sim.signed_query(str(int(time.time())), "n0nce")
         for body in (b"<xml><FromUserName>" + openid.encode(), b"", b'{"json": true}'):
             reply = wechat.sim.send(query, body)
             assert reply.status == 400 and "malformed_xml" in reply.body

@@ -17,16 +17,17 @@ from tests.channels.conftest import TOKEN
 from tests.channels.wechat_sim import new_msg_id, sha1_signature, to_xml
 
 
-def incoming(openid: str = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M") -> Incoming:
+def incoming(openid: str = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", msg_id: int | None = None) -> Incoming:
     fields = {
         "ToUserName": "gh_3c884a361561",
         "FromUserName": openid,
         "CreateTime": int(time.time()),
         "MsgType": "text",
         "Content": "你好",
-        "MsgId": new_msg_id(),
+        "MsgId": msg_id or new_msg_id(),
     }
-    query = Query(sha1_signature(TOKEN, "1", "2"), "1", "2")
+    now = str(int(time.time()))
+    query = Query(sha1_signature(TOKEN, now, "2"), now, "2")
     return Protocol(WechatSettings(token=TOKEN)).parse(query, to_xml(fields).encode())
 
 
@@ -81,6 +82,15 @@ class TestInbox:
         assert b.claim(msg).outcome == "taken"
         assert not a.settle_passive(msg.key)  # a is no longer the owner
         assert b.settle_passive(msg.key)
+
+    def test_another_sender_reusing_a_msg_id_is_a_new_message(self, db: Database) -> None:
+        a = Inbox(db, "wx", "proc-a", 60)
+        first = incoming("o6_bmjrPTlm6_first_user_00000")
+        assert a.claim(first).outcome == "new"
+        assert a.settle_passive(first.key)
+        second = incoming("o6_bmjrPTlm6_second_user_0000", msg_id=int(first.fields["MsgId"]))
+        assert a.claim(second).outcome == "new"  # not the first user's answer replayed
+        assert a.claim(first).outcome == "replay"
 
     def test_accounts_are_kept_apart(self, db: Database) -> None:
         msg = incoming()

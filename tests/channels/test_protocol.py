@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
@@ -11,7 +13,7 @@ from bot.config import WechatSettings
 from tests.channels.conftest import AES_KEY, APP_ID, TOKEN
 from tests.channels.wechat_sim import sha1_signature, to_xml
 
-TS, NONCE = "1732350000", "8r2kq0xz"
+TS, NONCE = str(int(time.time())), "8r2kq0xz"  # signed now: within the timestamp window
 TEXT = {
     "ToUserName": "gh_3c884a361561",
     "FromUserName": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
@@ -22,8 +24,10 @@ TEXT = {
 }
 
 
-def protocol(mode: str = "auto", aes_key: str | None = AES_KEY) -> Protocol:
-    return Protocol(WechatSettings(token=TOKEN, app_id=APP_ID, aes_key=aes_key, mode=mode))
+def protocol(mode: str = "auto", aes_key: str | None = AES_KEY, **extra: float) -> Protocol:
+    return Protocol(
+        WechatSettings(token=TOKEN, app_id=APP_ID, aes_key=aes_key, mode=mode, **extra)  # type: ignore[arg-type]
+    )
 
 
 def query(**extra: str) -> Query:
@@ -62,6 +66,20 @@ class TestSignatures:
             protocol().parse(Query(q.signature, TS, NONCE, "aes", "0" * 40), body)
         assert err.value.status == 403
 
+    @pytest.mark.parametrize("age_s", [-400, 400, 6 * 365 * 86400])
+    def test_signed_callback_outside_the_timestamp_window_is_refused(self, age_s: int) -> None:
+        ts = str(int(time.time()) - age_s)
+        stale = Query(sha1_signature(TOKEN, ts, NONCE), ts, NONCE)
+        with pytest.raises(ProtocolError) as err:
+            protocol().parse(stale, to_xml(TEXT).encode())
+        assert (err.value.status, err.value.code) == (403, "stale_timestamp")
+
+    def test_timestamp_window_is_a_setting(self) -> None:
+        ts = str(int(time.time()) - 400)
+        late = Query(sha1_signature(TOKEN, ts, NONCE), ts, NONCE)
+        assert protocol(timestamp_window_s=600).parse(late, to_xml(TEXT).encode()).openid
+        assert protocol(timestamp_window_s=0).parse(late, to_xml(TEXT).encode()).openid
+
 
 class TestModes:
     def test_plaintext_message_is_parsed(self) -> None:
@@ -71,7 +89,7 @@ class TestModes:
             TEXT["FromUserName"],
             False,
         )
-        assert incoming.key == f"m:{TEXT['MsgId']}"
+        assert incoming.key == f"m:{TEXT['FromUserName']}:{TEXT['MsgId']}"
 
     def test_safe_mode_message_is_decrypted_and_the_reply_encrypted(self) -> None:
         body, q = sealed(TEXT)
@@ -98,6 +116,12 @@ class TestModes:
         with pytest.raises(ProtocolError) as err:
             protocol("plain", aes_key=None).parse(q, body)
         assert (err.value.status, err.value.code) == (400, "encryption_not_configured")
+
+    def test_messages_are_keyed_by_sender_and_msg_id(self) -> None:
+        other = {**TEXT, "FromUserName": "o6_bmjrPTlm6_someone_else0000"}
+        mine = protocol().parse(query(), to_xml(TEXT).encode())
+        theirs = protocol().parse(query(), to_xml(other).encode())
+        assert mine.fields["MsgId"] == theirs.fields["MsgId"] and mine.key != theirs.key
 
     def test_events_are_keyed_by_sender_and_time(self) -> None:
         event = {**TEXT, "MsgType": "event", "Event": "CLICK", "EventKey": "TOPIC_WIFI"}

@@ -40,7 +40,7 @@ def test_message_left_by_a_dead_process_is_answered_through_the_api(
         conn.execute(
             insert(WechatInbound.__table__).values(
                 app_id=APP_ID,
-                msg_key=f"m:{msg['MsgId']}",
+                msg_key=f"m:{openid}:{msg['MsgId']}",
                 openid=openid,
                 msg_type="text",
                 fields=fields,

@@ -211,7 +211,8 @@ class WechatChannel:
             key = str(row["key"])
             if key in self.pending or not await asyncio.to_thread(self.inbox.take_over, key):
                 continue
-            incoming = self.protocol.from_fields(dict(row["fields"]))  # type: ignore[call-overload]
+            fields = dict(row["fields"])  # type: ignore[call-overload]
+            incoming = self.protocol.from_fields(fields, key)
             log.info("wechat message %s left unanswered by another process: answering", key)
             self._start(incoming, mode="async")
             taken += 1

@@ -46,6 +46,7 @@ class Incoming:
     message: BaseMessage
     encrypted: bool
     fields: dict[str, Any] = field(default_factory=dict)
+    stored_key: str | None = None  # the key of a row recorded earlier (possibly older format)
 
     @property
     def openid(self) -> str:
@@ -60,9 +61,16 @@ class Incoming:
 
     @property
     def key(self) -> str:
-        """The dedupe key: MsgId for messages, FromUserName + CreateTime for events."""
+        """The dedupe key within an account: sender + MsgId for messages, sender + CreateTime
+        for events. MsgId alone is not trusted to be unique across senders."""
+        if self.stored_key is not None:
+            return self.stored_key
         msg_id = self.fields.get("MsgId")
-        raw = f"m:{msg_id}" if msg_id else f"e:{self.openid}:{self.fields.get('CreateTime')}"
+        raw = (
+            f"m:{self.openid}:{msg_id}"
+            if msg_id
+            else f"e:{self.openid}:{self.fields.get('CreateTime')}"
+        )
         return raw if len(raw) <= 64 else hashlib.sha1(raw.encode()).hexdigest()
 
 
@@ -73,6 +81,7 @@ class Protocol:
         if not settings.token:
             raise ValueError("KEFU_WECHAT__TOKEN is not set")
         self.token = settings.token
+        self.timestamp_window_s = settings.timestamp_window_s
         self.mode = settings.mode
         if self.mode == "auto":
             self.mode = "compatible" if settings.aes_key else "plain"
@@ -96,6 +105,7 @@ class Protocol:
         """Check the signature, decrypt when encrypted, and parse the message."""
         if not self.verify_url(query):
             raise ProtocolError(403, "bad_signature", "signature does not match")
+        self._check_timestamp(query.timestamp)
         encrypted = (query.encrypt_type or "").lower() == "aes"
         if encrypted:
             xml = self._decrypt(query, body)
@@ -112,6 +122,21 @@ class Protocol:
         except Exception as exc:  # noqa: BLE001 - any parse failure is the sender's error
             raise ProtocolError(400, "malformed_xml", f"not a WeChat message: {exc}") from exc
         return Incoming(message=message, encrypted=encrypted, fields=fields)
+
+    def _check_timestamp(self, timestamp: str) -> None:
+        """Refuse a signed callback whose timestamp is far from now (a replayed capture)."""
+        if not self.timestamp_window_s:
+            return
+        try:
+            skew = abs(time.time() - int(timestamp))
+        except ValueError as exc:
+            raise ProtocolError(403, "bad_timestamp", "timestamp is not a number") from exc
+        if skew > self.timestamp_window_s:
+            raise ProtocolError(
+                403,
+                "stale_timestamp",
+                f"timestamp is {skew:.0f} s from now (window {self.timestamp_window_s:.0f} s)",
+            )
 
     def _decrypt(self, query: Query, body: bytes) -> str:
         if self.crypto is None or self.mode == "plain":
@@ -137,7 +162,9 @@ class Protocol:
             return str(self.crypto.encrypt_message(xml, nonce, str(int(time.time()))))
         return str(xml)
 
-    def from_fields(self, fields: dict[str, Any]) -> Incoming:
-        """Rebuild a callback from its stored fields (to answer it later)."""
+    def from_fields(self, fields: dict[str, Any], key: str | None = None) -> Incoming:
+        """Rebuild a callback from its stored fields and key (to answer it later)."""
         message = parse_message(xmltodict.unparse({"xml": fields}))
-        return Incoming(message=message, encrypted=False, fields=dict(message._data))
+        return Incoming(
+            message=message, encrypted=False, fields=dict(message._data), stored_key=key
+        )
