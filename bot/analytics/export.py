@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.analytics.drill import COLUMNS
 
@@ -59,6 +60,8 @@ def xlsx_bytes(rows: Iterable[dict[str, Any]]) -> bytes:
         cells = []
         for name, _ in COLUMNS:
             value = _cell(row[name])
+            if isinstance(value, str):  # control characters a customer sent: not in XLSX
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(ws, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # a string cell, never a formula

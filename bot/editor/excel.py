@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -110,12 +111,16 @@ def _append(ws: Worksheet, values: list[Any]) -> None:
     Every string is written as a text cell; one starting with a formula sign also gets Excel's
     quote prefix, so editing it in Excel keeps it text. The value itself is unchanged.
     """
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if cell.value[:1] in FORMULA_SIGNS:
-                cell.quotePrefix = True
+    ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in values])
+
+
+def _text_cell(ws: Worksheet, text: str) -> Cell:
+    # Control characters cannot be stored in XLSX (openpyxl refuses the whole file).
+    cell = Cell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"  # the value setter infers a formula from a leading "="
+    if text[:1] in FORMULA_SIGNS:
+        cell.quotePrefix = True
+    return cell
 
 
 def _header(ws: Worksheet, columns: list[tuple[str, str, int]]) -> None:

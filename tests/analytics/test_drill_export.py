@@ -99,3 +99,11 @@ def test_days_are_the_centres_days_on_every_database(db: Database) -> None:
         [day] = Charts(s, nov3, CONF, TZ).trend()
         assert (day["day"], day["conversations"]) == ("2026-11-03", 1)
         assert drill.count(s, RANGE, Drill(day=date(2026, 11, 3)), CONF, TZ) == 1
+
+
+def test_xlsx_export_drops_control_characters_a_customer_sent() -> None:
+    row = {name: None for name, _ in drill.COLUMNS}
+    first = drill.COLUMNS[7][0]
+    row[first] = "电脑\x00开不了机\x1b"
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes([row]))).active
+    assert sheet.cell(row=2, column=8).value == "电脑开不了机"
