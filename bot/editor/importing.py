@@ -21,6 +21,7 @@ from bot.editor.excel_import import read_workbook
 from bot.editor.kfiles import read_zip
 from bot.editor.runtime import EditorRuntime
 from bot.editor.snapshot import Snapshot
+from bot.knowledge.yamlsource import YamlBudget
 
 Mode = Literal["merge", "replace"]
 
@@ -34,7 +35,11 @@ def incoming(
     name = filename.lower()
     if name.endswith(".zip"):
         try:
-            got = read_zip(data)
+            cfg = rt.settings.editor
+            budget = YamlBudget(
+                cfg.import_max_file_bytes, cfg.import_max_nodes, cfg.import_max_seconds
+            )
+            got = read_zip(data, budget)
         except EditorError as err:
             return live, [Problem(**p) for p in err.detail.get("problems", [])]
         if mode == "replace":

@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.editor.trees import canonical_tree
 from bot.editor.yamlout import category_text, tree_text
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.yamlsource import YamlBudget, YamlLimitExceeded, bounded
 
 SUPPORT_FILES = (
     "catalog.yml",
@@ -36,6 +38,9 @@ SUPPORT_FILES = (
     "negatives.yml",
 )
 DISABLED_DIR = "faq_disabled"
+# What reading a damaged or unsupported zip member raises (bad CRC, truncated or corrupt
+# data, an unknown compression method, encryption).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 
 def item_hash(data: Any) -> str:
@@ -191,8 +196,10 @@ def export_zip(snap: Snapshot) -> bytes:
     return out.getvalue()
 
 
-def read_zip(data: bytes) -> Snapshot:
+def read_zip(data: bytes, budget: YamlBudget | None = None) -> Snapshot:
     """Load and validate a zip of a knowledge directory (the folder may be at the top level).
+
+    `budget` bounds the YAML parse (file size, nodes, time): an upload is untrusted input.
 
     Raises:
         EditorError: 422 when the zip is unreadable or the files have problems.
@@ -211,8 +218,22 @@ def read_zip(data: bytes) -> Snapshot:
             if not target.is_relative_to(root):
                 raise invalid([Problem(info.filename, "", "bad_path", "unsafe path", "file")])
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(zf.read(info))
-        return read_dir(_knowledge_root(root))
+            try:
+                # The declared sizes bound what is written (the total was checked above); a
+                # header that understates them shows here as a CRC or data error.
+                target.write_bytes(zf.read(info))
+            except UNREADABLE as err:
+                problem = Problem(info.filename, "", "bad_zip", f"cannot read: {err}", "file")
+                raise invalid([problem]) from err
+        knowledge = _knowledge_root(root)
+        if budget is None:
+            return read_dir(knowledge)
+        try:
+            with bounded(budget):
+                return read_dir(knowledge)
+        except YamlLimitExceeded as err:
+            name = err.file.removeprefix(f"{knowledge.name}/")  # as named in the zip
+            raise invalid([Problem(name, "", "too_large", err.message, "file")]) from err
 
 
 def _knowledge_root(root: Path) -> Path:

@@ -46,3 +46,15 @@ class EditorSettings(BaseModel):
         "(0 = never). With KEFU_REDIS__URL, a publish is pushed to them at once.",
     )
     redis_channel: str = Field(default="kefu:kb:published", description="Redis pub/sub channel.")
+    import_max_file_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest YAML file an import may hold."
+    )
+    import_max_nodes: int = Field(
+        default=200_000,
+        ge=1000,
+        description="Most YAML nodes (keys, values, list items) in all files of one import "
+        "(the shipped knowledge has about 20,000).",
+    )
+    import_max_seconds: float = Field(
+        default=10.0, gt=0, description="Longest time parsing the YAML of one import may take."
+    )
