@@ -23,6 +23,12 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": err}
 
 
+UNSTORABLE: dict[type[Exception], tuple[str, str]] = {
+    OverflowError: ("out_of_range", "a number in the request is out of range (64-bit at most)"),
+    UnicodeEncodeError: ("invalid_text", "text holds characters that are not valid Unicode"),
+}
+
+
 def install_error_handlers(app: FastAPI, busy_message: str = "service busy") -> None:
     """Map validation and HTTP errors to the uniform JSON shape.
 
@@ -57,6 +63,16 @@ def install_error_handlers(app: FastAPI, busy_message: str = "service busy") -> 
             status_code=503,
             headers={"Retry-After": "2"},
         )
+
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        # A value no store can hold (a 70-digit id, a million years back, a lone surrogate
+        # escaped in JSON): the caller's mistake, whichever parameter it was.
+        log.info("unstorable value in %s: %s", request.url.path, exc)
+        code, message = next(v for k, v in UNSTORABLE.items() if isinstance(exc, k))
+        return JSONResponse(error_body(code, message), status_code=400)
+
+    for kind in UNSTORABLE:
+        app.add_exception_handler(kind, _unstorable)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -29,6 +29,15 @@ STATIC = Path(__file__).resolve().parent.parent.parent / "web" / "static"
 SENDER_PATTERN = r"^[\w\-.:@]{1,128}$"
 
 
+def valid_unicode(value: str) -> str:
+    """The text itself, when it can be stored (no lone surrogate escaped in JSON)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError("text holds a lone surrogate: not valid Unicode") from err
+    return value
+
+
 class RestMessage(BaseModel):
     """Rasa REST channel input: `{"sender", "message", "metadata"?}`."""
 
@@ -49,7 +58,7 @@ class RestMessage(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("message is empty")
-        return value
+        return valid_unicode(value)
 
 
 def _check_rest_key(svc: Services, presented: str | None) -> None:

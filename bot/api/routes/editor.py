@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
+from bot.api.params import Days, Limit, Offset
 from bot.editor import drafts, edits, importing, learning, publishing, views
 from bot.editor.conflicts import conflicts_of_draft
 from bot.editor.errors import EditorError
@@ -263,7 +264,7 @@ async def revert(rt: Rt, user: Writer, draft_id: int, kind: str, item: str) -> d
 
 
 @router.get("/versions")
-async def versions(rt: Rt, _: Reader, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+async def versions(rt: Rt, _: Reader, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Published versions, newest first."""
     return await run(views.versions, rt, limit, offset)
 
@@ -302,13 +303,13 @@ async def try_customers(rt: Rt, _: Reader) -> list[dict[str, Any]]:
 
 
 @router.get("/learn/unmatched")
-async def unmatched(rt: Rt, _: Reader, days: int | None = None, limit: int = 50) -> dict[str, Any]:
+async def unmatched(rt: Rt, _: Reader, days: Days = None, limit: Limit = 50) -> dict[str, Any]:
     """What users asked that nothing matched or only got a choice, clustered by meaning."""
     return await run(learning.unmatched, rt, days, limit)
 
 
 @router.get("/learn/feedback")
-async def feedback(rt: Rt, _: Reader, limit: int = 100) -> list[dict[str, Any]]:
+async def feedback(rt: Rt, _: Reader, limit: Limit = 100) -> list[dict[str, Any]]:
     """Thumbs up/down per question from the chat page."""
     return await run(views.feedback, rt, limit)
 
@@ -372,8 +373,8 @@ async def audit(
     actor: str | None = None,
     action: str | None = None,
     target: str | None = None,
-    limit: int = Query(100, le=500),
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Every change made through the editor, newest first."""
     return await run(views.audit, rt, actor, action, target, limit, offset)
