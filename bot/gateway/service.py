@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
@@ -11,7 +12,7 @@ from bot.coordination.locks import LocalLocks, TurnLocks
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
 from bot.handoff.opening import HandoffRequest, request_from_reply
-from bot.metrics import ACTION_FAILURES
+from bot.metrics import RASA_UP, TURN_SECONDS, TURNS_IN_FLIGHT, action_failed
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.texts import Texts
@@ -77,6 +78,15 @@ class Gateway:
         A message re-sent with the same client id is not processed twice: its stored
         answer is returned again.
         """
+        started = time.perf_counter()
+        TURNS_IN_FLIGHT.inc()
+        try:
+            return await self._turn(inbound, on_stored)
+        finally:
+            TURNS_IN_FLIGHT.dec()
+            TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
+
+    async def _turn(self, inbound: Inbound, on_stored: OnStored | None) -> Turn:
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
             stored = await asyncio.to_thread(self._store_inbound, inbound)
             conv_id, customer_id, msg_id, earlier = stored[:4]
@@ -107,13 +117,15 @@ class Gateway:
                     if self._new_session_due(stored.place):
                         await self.rasa.start_session(inbound.sender)
                     raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
+                RASA_UP.set(1)
                 replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
                 if not replies:
                     # Every message gets an answer; Rasa says nothing when an action failed.
                     log.error("rasa returned no reply for %s", inbound.sender)
-                    ACTION_FAILURES.labels("no_reply").inc()
+                    action_failed("no_reply")
                     replies = [Outbound(role="system", text=self.texts.get("internal_error"))]
             except RasaUnavailable as exc:
+                RASA_UP.set(0)
                 log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
                 replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
                 degraded = True

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5000  # how long a SQLite write waits for another one to finish
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -31,7 +32,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             # file); only a power loss may take the last commits back. FULL syncs the disk on
             # every commit, several per turn: a third of the embedded turn's time.
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -85,6 +86,27 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - health check reports, never raises
+            return False
+
+    def can_write(self, timeout_s: float = 2.0) -> bool:
+        """True when the database takes a write within `timeout_s` (a row rewritten in a
+        transaction that is rolled back: nothing changes)."""
+        sqlite = self.engine.dialect.name == "sqlite"
+        ms = int(timeout_s * 1000)
+        try:
+            with self.engine.connect() as conn:
+                try:
+                    if sqlite:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={ms}")
+                    else:
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+                    conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                finally:
+                    conn.rollback()
+                    if sqlite:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             return True
         except Exception:  # noqa: BLE001 - health check reports, never raises
             return False

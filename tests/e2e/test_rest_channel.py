@@ -134,7 +134,8 @@ class TestHealth:
         body = httpx.get(f"{live_stack.url}/healthz").json()
         assert body["status"] == "ok"
         assert body["rasa"]["status"] == "ok"
-        assert body["database"] == {"status": "ok", "backend": "sqlite"}
+        assert body["database"] == {"status": "ok", "backend": "sqlite", "writable": True}
+        assert body["actions"]["status"] == "ok"
         assert body["app"]["knowledge_questions"] >= 1
 
     def test_pages_and_docs_are_served(self, live_stack: LiveStack) -> None:

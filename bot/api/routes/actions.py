@@ -23,7 +23,7 @@ from rasa_sdk.interfaces import (
 )
 
 from bot.api.errors import error_body
-from bot.metrics import ACTION_CALL_BYTES, ACTION_FAILURES
+from bot.metrics import ACTION_CALL_BYTES, action_failed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -48,7 +48,7 @@ async def action_webhook(request: Request) -> JSONResponse:
     try:
         action_call: dict[str, Any] = json.loads(body)
     except ValueError:
-        ACTION_FAILURES.labels("malformed").inc()
+        action_failed("malformed")
         return JSONResponse(error_body("malformed_json", "invalid action call"), status_code=400)
     try:
         # The actions are synchronous work (matching, the tier policy, database writes) behind
@@ -56,18 +56,18 @@ async def action_webhook(request: Request) -> JSONResponse:
         # websockets of this process share.
         result = await asyncio.to_thread(_run, action_call)
     except ActionExecutionRejection as exc:
-        ACTION_FAILURES.labels("rejected").inc()
+        action_failed("rejected")
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 400)
     except ActionMissingDomainException as exc:
         # Rasa sends the domain only when asked: 449 makes it retry with the domain (as
         # rasa-sdk's own action server does).
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 449)
     except ActionNotFoundException as exc:
-        ACTION_FAILURES.labels("unknown_action").inc()
+        action_failed("unknown_action")
         log.error("unknown action %s", exc.action_name)
         return JSONResponse({"error": exc.message, "action_name": exc.action_name}, 404)
     except Exception:
-        ACTION_FAILURES.labels("error").inc()
+        action_failed("error")
         raise
     return JSONResponse(result.model_dump() if result else None)
 
