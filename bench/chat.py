@@ -18,19 +18,21 @@ from typing import Any, TypeVar
 import httpx
 import jwt
 
-from bot.config import ROOT
+from bot.config import ROOT, get_settings
+from bot.profile.token import token_secret
 from bot.runtime.rasa import model_path, train_if_changed
 from bot.runtime.stack import LocalStack
 
 T = TypeVar("T")
 
-# The embedded profile's default key of signed customer tokens (bot.config.AuthSettings).
-DEV_CUSTOMER_SECRET = "kefu-dev-customer-token-secret-change-me"
 
-
-def customer_token(member_id: str, secret: str = DEV_CUSTOMER_SECRET) -> str:
-    """A signed customer token, as a web site passes it in the chat metadata."""
-    return jwt.encode({"sub": member_id, "exp": int(time.time()) + 3600}, secret, "HS256")
+def customer_token(member_id: str, secret: str | None = None) -> str:
+    """A signed customer token, as a web site passes it in the chat metadata; by default with
+    this checkout's key (`KEFU_AUTH__CUSTOMER_TOKEN_SECRET`, or the one generated under var/)."""
+    key = secret or token_secret(get_settings())
+    if key is None:
+        raise RuntimeError("customer tokens are off: set KEFU_AUTH__CUSTOMER_TOKEN_SECRET")
+    return jwt.encode({"sub": member_id, "exp": int(time.time()) + 3600}, key, "HS256")
 
 
 @dataclass

@@ -141,10 +141,12 @@ class AuthSettings(BaseModel):
     login_window_s: PositiveFloat = 15 * 60.0  # failures older than this are forgotten
     login_lockout_s: PositiveFloat = 30.0  # first wait; doubled on each further failure
     login_lockout_max_s: PositiveFloat = 15 * 60.0
-    customer_token_secret: str = Field(
-        default="kefu-dev-customer-token-secret-change-me",
+    customer_token_secret: str | None = Field(
+        default=None,
         description="HS256 key of the signed customer tokens web pages pass in the chat metadata "
-        "(`customer_token`). Empty = tokens are ignored; a placeholder is ignored in production.",
+        "(`customer_token`). Unset: generated at first start under var/secrets/ (embedded), "
+        "tokens ignored (production). Empty = tokens are ignored; a published or short key is "
+        "ignored in production.",
     )
 
 

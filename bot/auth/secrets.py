@@ -79,6 +79,11 @@ def staff_secret(settings: Settings) -> str:
     return _kept(settings.profile, settings.var_dir.resolve(), "auth_secret")
 
 
+def kept_secret(settings: Settings, name: str) -> str:
+    """Embedded profile: the secret `name` generated once under var/secrets/ (read once)."""
+    return _kept(settings.profile, settings.var_dir.resolve(), name)
+
+
 @lru_cache(maxsize=8)
 def _kept(profile: str, var_dir: Path, name: str) -> str:
     # Read once per process: every request checks a token with it.

@@ -14,22 +14,27 @@ from typing import Any
 
 import jwt
 
-from bot.config import PLACEHOLDER_SECRETS, Settings
+from bot.auth.secrets import kept_secret
+from bot.config import KNOWN_SECRETS, MIN_SECRET_CHARS, Settings
 
 log = logging.getLogger(__name__)
 
 ALGORITHM = "HS256"
 METADATA_KEY = "customer_token"
-_DEV_SECRETS = PLACEHOLDER_SECRETS | {"kefu-dev-customer-token-secret-change-me"}
+_DEV_SECRETS = KNOWN_SECRETS
 
 
 def token_secret(settings: Settings) -> str | None:
-    """The verification key, or None when tokens are off (empty, or a placeholder in production)."""
+    """The verification key, or None when tokens are off (empty; in production unset, a
+    published or a short key). The embedded profile generates one under var/secrets/."""
     secret = settings.auth.customer_token_secret
+    production = settings.profile == "production"
+    if secret is None:
+        return None if production else kept_secret(settings, "customer_token_secret")
     if not secret:
         return None
-    if settings.profile == "production" and secret in _DEV_SECRETS:
-        log.warning("KEFU_AUTH__CUSTOMER_TOKEN_SECRET is a placeholder: customer tokens ignored")
+    if production and (secret in _DEV_SECRETS or len(secret) < MIN_SECRET_CHARS):
+        log.warning("KEFU_AUTH__CUSTOMER_TOKEN_SECRET is weak or published: tokens ignored")
         return None
     return secret
 

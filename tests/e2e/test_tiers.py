@@ -12,11 +12,15 @@ import jwt
 import pytest
 import yaml
 
+from bot.auth.secrets import stored_secret
 from tests.conftest import ROOT, LiveStack
 
 pytestmark = pytest.mark.e2e
 
-DEV_SECRET = "kefu-dev-customer-token-secret-change-me"  # the embedded default
+
+def stack_key(stack: LiveStack) -> str:
+    """The customer-token key the app generated at its first start (embedded profile)."""
+    return stored_secret(stack.work_dir / "var", "customer_token_secret")
 
 
 def customer(level: str, enterprise: bool = False) -> str:
@@ -27,14 +31,15 @@ def customer(level: str, enterprise: bool = False) -> str:
     raise AssertionError(f"no sample customer of level {level}")
 
 
-def token(member_id: str, secret: str = DEV_SECRET) -> str:
+def token(member_id: str, secret: str) -> str:
     return jwt.encode({"sub": member_id, "exp": int(time.time()) + 600}, secret, "HS256")
 
 
 def say(
-    stack: LiveStack, sender: str, text: str, member: str | None = None, secret: str = DEV_SECRET
+    stack: LiveStack, sender: str, text: str, member: str | None = None, secret: str | None = None
 ) -> list[dict[str, Any]]:
-    metadata = {"customer_token": token(member, secret)} if member else {}
+    key = secret or stack_key(stack)
+    metadata = {"customer_token": token(member, key)} if member else {}
     resp = httpx.post(
         f"{stack.url}/webhooks/rest/webhook",
         timeout=30,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.handoff import queries
 from bot.profile import ProfileService, issue_customer_token
+from bot.profile.token import token_secret
 from tests.conftest import run_async
 from tests.handoff.conftest import ServiceFloor
 
@@ -13,7 +14,7 @@ def bind_gold_member(floor: ServiceFloor, sender: str) -> None:
     settings = floor.service.settings
     profiles = ProfileService(floor.service.db, settings)
     profiles.warm_up()
-    token = issue_customer_token("XL10000001", settings.auth.customer_token_secret)
+    token = issue_customer_token("XL10000001", token_secret(settings))
     profiles.resolve_customer("web", sender, {"customer_token": token})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import jwt
 import pytest
@@ -59,12 +60,25 @@ class TestVerify:
 
 
 class TestSecret:
-    def test_placeholder_is_refused_in_production(self) -> None:
+    STAFF = "a-real-staff-secret-value-of-32-chars+"
+
+    @pytest.mark.parametrize("key", [None, "kefu-dev-customer-token-secret-change-me", "short-key"])
+    def test_unset_published_or_short_keys_are_refused_in_production(self, key: str | None) -> None:
         prod = Settings(
-            profile="production", auth=AuthSettings(secret="a-real-staff-secret-value-of-32-chars+")
+            profile="production",
+            auth=AuthSettings(secret=self.STAFF, customer_token_secret=key),
         )
         assert token_secret(prod) is None
-        assert token_secret(Settings()) == Settings().auth.customer_token_secret
+        good = "a-customer-token-key-of-32-chars-or-more"
+        prod.auth.customer_token_secret = good
+        assert token_secret(prod) == good
+
+    def test_the_embedded_profile_generates_its_key_once_under_var(self, tmp_path: Path) -> None:
+        key = token_secret(Settings(var_dir=tmp_path))
+        assert key and len(key) >= 32 and key != "kefu-dev-customer-token-secret-change-me"
+        kept = tmp_path / "secrets" / "customer_token_secret"
+        assert kept.read_text().strip() == key
+        assert token_secret(Settings(var_dir=tmp_path)) == key
 
     def test_empty_turns_tokens_off(self) -> None:
         assert token_secret(Settings(auth=AuthSettings(customer_token_secret=""))) is None
