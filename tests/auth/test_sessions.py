@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
 from bot.auth.sessions import StaffSessions
 from bot.storage.db import Database, migrate
 from bot.storage.models import StaffUser
@@ -91,3 +94,18 @@ def test_the_check_reads_the_table_once_per_ttl_and_at_once_after_a_local_revoke
         assert sessions.allows({**claims, "ver": "1"})
     finally:
         db.dispose()
+
+
+def test_a_revoked_engineers_open_console_is_closed_at_its_next_ping(app: App) -> None:
+    token = app.add_staff("console-user", "agent")
+    with app.client.websocket_connect(f"/ws/agent?token={token}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        ws.send_json({"type": "ping"})
+        while ws.receive_json()["type"] != "pong":
+            pass
+        assert app.call("admin", "POST", "/api/staff/console-user/revoke").status_code == 200
+        ws.send_json({"type": "ping"})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                assert ws.receive_json()["type"] != "pong"
+    assert closed.value.code == 4401

@@ -4,7 +4,7 @@ console's live connection (`/ws/agent`)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
@@ -332,10 +332,16 @@ async def console_socket(ws: WebSocket, svc: ServicesDep, token: str = "") -> No
         await ws.close(code=4401)
         return
     await ws.accept()
-    await _console(ws, svc.handoff, claims["username"], claims["role"])
+
+    def allowed() -> bool:  # a revoked or disabled engineer's console stops at its next ping
+        return svc.staff is None or svc.staff.allows(claims)
+
+    await _console(ws, svc.handoff, claims["username"], claims["role"], allowed)
 
 
-async def _console(ws: WebSocket, handoff: HandoffService, user: str, role: str) -> None:
+async def _console(
+    ws: WebSocket, handoff: HandoffService, user: str, role: str, allowed: Callable[[], bool]
+) -> None:
     cid = handoff.connect_console(user, role, ws.send_json)
     try:
         await handoff.presence(user)
@@ -349,6 +355,9 @@ async def _console(ws: WebSocket, handoff: HandoffService, user: str, role: str)
             if data.get("type") == "typing" and isinstance(data.get("handoff_id"), int):
                 await live.agent_typing(handoff, user, data["handoff_id"], bool(data.get("on")))
             elif data.get("type") == "ping":
+                if not await asyncio.to_thread(allowed):
+                    await ws.close(code=4401)
+                    break
                 await handoff.presence(user)
                 await ws.send_json({"type": "pong"})
     except (WebSocketDisconnect, ValueError):
