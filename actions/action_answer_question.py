@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     conversation_of,
     hand_over,
+    message_of,
     say,
     tier_context,
     tree_slots,
@@ -19,7 +20,13 @@ from actions.common import (
 )
 from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
-from bot.dialogue.answering import answer_question, answer_text
+from bot.dialogue.answering import (
+    SMALL_TALK,
+    answer_in_context,
+    answer_question,
+    asks_knowledge,
+)
+from bot.dialogue.context import read_context
 from bot.dialogue.empathy import opening
 from bot.dialogue.tiering import assess_turn
 from bot.services import current
@@ -57,7 +64,24 @@ class ActionAnswerQuestion(Action):
         if chosen:
             reply = answer_question(knowledge, str(question_id), tags=tags, channel=channel)
         else:
-            reply = answer_text(knowledge, text, tags=tags, channel=channel)
+            # Follow-ups leave out their subject: the stored conversation supplies it.
+            context = read_context(services.db, conversation_of(tracker), message_of(tracker))
+            found = tier_context(tracker).enriched
+            said = {e.line for e in (found.entities or []) if e.line} if found else set()
+            reply = answer_in_context(
+                knowledge,
+                text,
+                context,
+                tags=tags,
+                channel=channel,
+                ask_device=services.texts.get("ask_device"),
+                said_lines=said,
+            )
+            if intent in SMALL_TALK:
+                if not asks_knowledge(reply, text):
+                    dispatcher.utter_message(response=SMALL_TALK[intent])
+                    return events
+                intent = "ask_question"  # the words asked a question after all
         question = knowledge.kb.questions.get(reply.question_id or "")
         # Who is asking and how they feel decide the tier, and so who serves the request.
         tier_text = question.title if chosen and question is not None else text

@@ -65,6 +65,19 @@ class ActionDiagnose(Action):
                 reply = answer_text(services.knowledge, text, tags=tags, channel=channel)
                 question = services.knowledge.kb.questions.get(reply.question_id or "")
                 tree_id = question.tree if question and reply.decision == "answer" else None
+                if reply.decision == "answer" and not diagnoser.has(tree_id):
+                    # 「能免费给检测一次吗」 asks a question that has an answer, not a tree.
+                    assessed = assess_turn(
+                        services, tier_context(tracker), text, intent=intent, match=reply.match
+                    )
+                    assessment = assessed[0] if assessed else None
+                    decision = assessment.decision if assessment is not None else None
+                    queue = decision is not None and decision.kind == "queue"
+                    if decision is None or not queue or decision.answer_first:
+                        utter(dispatcher, reply, intent, assessment)
+                    if queue and assessment is not None:
+                        hand_over(dispatcher, services, assessment)
+                    return [*tree_slots(state), SlotSet("diagnosis_tree", None)]
             if not diagnoser.has(tree_id):
                 say(dispatcher, diagnoser.menu(), None)
                 return [*tree_slots(state), SlotSet("diagnosis_tree", None)]

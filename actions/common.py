@@ -67,7 +67,9 @@ def utter(
         return
     if lead:
         dispatcher.utter_message(text=lead)
-    if reply.decision == "clarify":
+    if reply.decision == "clarify" and reply.prompt:
+        dispatcher.utter_message(text=reply.prompt, buttons=reply.buttons, custom=custom)
+    elif reply.decision == "clarify":
         dispatcher.utter_message(response="utter_clarify", buttons=reply.buttons, custom=custom)
     elif reply.decision == "unavailable":
         dispatcher.utter_message(response="utter_question_unavailable", custom=custom)
@@ -80,6 +82,13 @@ def conversation_of(tracker: Tracker) -> int | None:
     metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
     value = metadata.get("conversation_id")
     return int(value) if isinstance(value, int) else None
+
+
+def message_of(tracker: Tracker) -> int | None:
+    """The stored id of the message being answered, passed by the gateway in the metadata."""
+    metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
+    value = metadata.get("message_id")
+    return value if isinstance(value, int) else None
 
 
 def tree_slots(state: State | None) -> list[EventType]:

@@ -6,6 +6,11 @@ question's diagnosis tree). Printed by kind (`followup`: the turn leaves out its
 `standalone`: a complete question that must not be pulled into the earlier topic).
 
     .venv/bin/python -m bench.followups [--url http://127.0.0.1:8000] [--workers 4] [--show]
+        [--split all|dev|held]
+
+`--split`: the set is split once and for all by position, so that what the dialogue is tuned on
+is not what it is reported on: within each kind, every third case from the first on is `dev`
+(tune on these), the others are `held` (report these).
 """
 
 from __future__ import annotations
@@ -27,10 +32,22 @@ from bot.config import ROOT
 CASES = ROOT / "eval" / "followups.yml"
 
 
-def load_cases(path: Path = CASES) -> list[dict[str, Any]]:
-    """The cases of a follow-up set file."""
+SPLITS = ("all", "dev", "held")
+DEV_EVERY = 3  # within each kind, cases 0, 3, 6, ... are the dev part
+
+
+def load_cases(path: Path = CASES, split: str = "all") -> list[dict[str, Any]]:
+    """The cases of a follow-up set file, each with its `split` (dev | held); `split` keeps one
+    part (all: both)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return list(data.get("cases") or [])
+    seen: Counter[str] = Counter()
+    cases = []
+    for case in data.get("cases") or []:
+        part = "dev" if seen[case["kind"]] % DEV_EVERY == 0 else "held"
+        seen[case["kind"]] += 1
+        if split in ("all", part):
+            cases.append({**case, "split": part})
+    return cases
 
 
 def run_case(url: str, staff: Staff, case: dict[str, Any]) -> dict[str, Any]:
@@ -71,9 +88,21 @@ def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
         kind: {"n": total[kind], "right": right[kind], "rate": round(right[kind] / total[kind], 3)}
         for kind in sorted(total)
     }
+    for part in ("dev", "held"):
+        mine = [r for r in results if r.get("split") == part]
+        if mine:
+            out[part] = {
+                kind: _rate([r for r in mine if r["kind"] == kind]) for kind in sorted(total)
+            }
+            out[part]["all"] = _rate(mine)
     n = sum(total.values())
     out["all"] = {"n": n, "right": sum(right.values()), "rate": round(sum(right.values()) / n, 3)}
     return out
+
+
+def _rate(results: list[dict[str, Any]]) -> dict[str, Any]:
+    n, ok = len(results), sum(int(r["right"]) for r in results)
+    return {"n": n, "right": ok, "rate": round(ok / n, 3) if n else None}
 
 
 def main() -> None:
@@ -83,8 +112,9 @@ def main() -> None:
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--show", action="store_true", help="print every wrong case")
+    parser.add_argument("--split", choices=SPLITS, default="all", help="see the docstring")
     args = parser.parse_args()
-    cases = load_cases(args.cases)
+    cases = load_cases(args.cases, args.split)
     results = on_stack(args.url, lambda url: measure(url, cases, args.workers))
     if args.show:
         for r in results:

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.dialogue.context import Context
+from bot.dialogue.devices import check_device
+from bot.dialogue.followup import match_followup, refers
 from bot.knowledge.answers import pick_answer
 from bot.knowledge.live import KnowledgeService
+from bot.matching.pipeline import MatchResult
 
 Decision = Literal["answer", "clarify", "none", "unavailable"]
 MAX_CATEGORY_BUTTONS = 4
@@ -30,15 +34,20 @@ class Reply:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     tier: int | None = None
     match: Any = field(default=None, repr=False)  # the MatchResult behind a matched reply
+    prompt: str | None = None  # the question a clarify asks, when not the usual one
+    context: dict[str, Any] = field(default_factory=dict)  # how the conversation was read
 
     def diagnostics(self) -> dict[str, Any]:
         """What is stored with the message for editors and engineers (not shown to users)."""
-        return {
+        out: dict[str, Any] = {
             "decision": self.decision,
             "question_id": self.question_id,
             "candidates": self.candidates,
             "tier": self.tier,
         }
+        if self.context:
+            out["context"] = self.context
+        return out
 
 
 def choose_payload(question_id: str) -> str:
@@ -82,6 +91,18 @@ def answer_text(
 ) -> Reply:
     """Match the user's words and decide: answer, clarify with buttons, or no match."""
     result = knowledge.matcher.match(text, products=products, tags=tags, channel=channel)
+    return reply_to_match(knowledge, result, tags=tags, channel=channel, today=today)
+
+
+def reply_to_match(
+    knowledge: KnowledgeService,
+    result: MatchResult,
+    *,
+    tags: set[str],
+    channel: str,
+    today: date | None = None,
+) -> Reply:
+    """The reply a match makes: the answer, the clarify buttons, or no match."""
     candidates = [
         {"id": c.id, "title": c.title, "score": round(float(c.score), 4)} for c in result.candidates
     ]
@@ -108,3 +129,104 @@ def category_buttons(knowledge: KnowledgeService) -> list[dict[str, str]]:
     return [
         {"title": name, "payload": name} for name, _ in counts.most_common(MAX_CATEGORY_BUTTONS)
     ]
+
+
+def answer_in_context(
+    knowledge: KnowledgeService,
+    text: str,
+    context: Context,
+    *,
+    tags: set[str],
+    channel: str,
+    ask_device: str,
+    said_lines: set[str] | None = None,
+    today: date | None = None,
+) -> Reply:
+    """Match the user's words in the context of the conversation (`bot.dialogue.followup`),
+    then make sure the answer is for the customer's device (`bot.dialogue.devices`).
+
+    Args:
+        knowledge: the live knowledge.
+        text: the user's words.
+        context: the conversation before them.
+        tags: the customer's tags (``owner_<line>``: their devices).
+        channel: web | wechat.
+        ask_device: the text that asks which device.
+        said_lines: product lines the gateway found in the words (its entities).
+        today: the day answers are chosen for.
+    """
+    matcher, kb = knowledge.matcher, knowledge.kb
+    named_lines = set().union(*matcher.lines_named(text), said_lines or set())
+    in_play = _lines_in_play(knowledge, context)
+    owned = {t.removeprefix("owner_") for t in tags if t.startswith("owner_")}
+    before = kb.questions.get(context.question_id or "")
+    followed = match_followup(
+        matcher,
+        text,
+        context,
+        before.title if before is not None else None,
+        products=sorted(in_play) if in_play and not named_lines else None,
+        tags=tags,
+        channel=channel,
+    )
+    check = check_device(
+        kb,
+        followed.result,
+        bool(named_lines),
+        [named_lines, in_play, owned],
+        matcher.words(text),
+    )
+    reply = reply_to_match(knowledge, followed.result, tags=tags, channel=channel, today=today)
+    if check.outcome == "pick" and check.question_id:
+        picked = answer_question(
+            knowledge, check.question_id, tags=tags, channel=channel, today=today
+        )
+        picked.candidates, picked.match = reply.candidates, reply.match
+        reply = picked
+    elif check.outcome == "ask":
+        reply = Reply(
+            "clarify",
+            buttons=[{"title": c.title, "payload": choose_payload(c.id)} for c in check.choices],
+            candidates=reply.candidates,
+            match=followed.result,
+            prompt=ask_device,
+        )
+    if context.question_id is not None:
+        reply.context["after"] = context.question_id
+        reply.context["reading"] = followed.reading
+    if check.outcome != "keep":
+        reply.context["device"] = check.outcome
+    return reply
+
+
+SMALL_TALK = {
+    "chitchat": "utter_chitchat",
+    "affirm": "utter_glad_to_help",
+    "deny": "utter_ask_rephrase",
+}
+"""Dialogue acts answered by a response of their own, unless the words ask the knowledge base
+(the response of each)."""
+
+
+def asks_knowledge(reply: Reply, text: str) -> bool:
+    """Whether words the dialogue took for small talk, yes or no ask the knowledge base after
+    all: they are answered on their own, or, read in context, they refer to it (「那来回的邮费
+    谁出」). 「好的」, 「不用了」 after an answer are no follow-up, whatever they match."""
+    if reply.decision != "answer":
+        return False
+    return reply.context.get("reading") != "context" or refers(text)
+
+
+def _lines_in_play(knowledge: KnowledgeService, context: Context) -> set[str]:
+    """Product lines of the conversation: those the customer's latest words naming any name,
+    else those of the question last answered when it is for some lines only."""
+    for i, earlier in enumerate(context.texts):
+        named = set().union(*knowledge.matcher.lines_named(earlier))
+        named |= context.lines[i] if i < len(context.lines) else set()
+        if named:
+            return named
+    question = knowledge.kb.questions.get(context.question_id or "")
+    every = knowledge.kb.product_ids
+    if question is not None and question.products and not every <= set(question.products):
+        return set(question.products)
+    return set()

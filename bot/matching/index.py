@@ -61,6 +61,14 @@ class Index:
         named = [lines for word, lines in self.line_words.items() if word in query]
         return bool(named) and all(own.isdisjoint(lines) for lines in named)
 
+    def lines_named(self, query: str) -> list[frozenset[str]]:
+        """The product lines a normalized query names: one set per line word (learnt from the
+        base's titles, see `_line_words`) or model number found in it."""
+        named = [lines for word, lines in self.line_words.items() if word in query]
+        if self.model_re is not None:
+            named += [frozenset({self.model_lines[m]}) for m in self.model_re.findall(query)]
+        return named
+
     def query(self, normalized: str) -> str:
         """The normalized query as matched: pinyin and homophones of base words repaired."""
         return self.repair.run(normalized) if self.repair is not None else normalized

@@ -264,6 +264,23 @@ class Matcher:
             calibration.estimates,
         )
 
+    def lines_named(self, text: str) -> list[frozenset[str]]:
+        """The product lines a customer's words name, one set per naming word or model
+        (「笔记本」 names the laptop lines, 「X60」 the phone); empty before the first build."""
+        live = self._live
+        if live is None:
+            return []
+        index = live.index
+        return index.lines_named(index.query(index.normalizer.run(text)["text"]))
+
+    def words(self, text: str) -> list[str]:
+        """A customer's words as the matcher segments them (normalized, repaired)."""
+        live = self._live
+        if live is None:
+            return []
+        index = live.index
+        return list(index.segmenter.run(index.query(index.normalizer.run(text)["text"]))["tokens"])
+
     def match(
         self,
         text: str,
@@ -271,6 +288,7 @@ class Matcher:
         products: list[str] | None = None,
         tags: set[str] | frozenset[str] = frozenset(),
         channel: str = "web",
+        exclude: frozenset[str] = frozenset(),
     ) -> MatchResult:
         """Match one query.
 
@@ -279,6 +297,8 @@ class Matcher:
             products: the customer's product lines (boost their questions).
             tags: the customer's identity tags; ``owner_<line>`` tags count as products.
             channel: ``web`` or ``wechat`` (answers differ per channel, ranking does not).
+            exclude: ids of questions not to propose (a follow-up read in the context of a
+                question asks something else than that question).
 
         Returns:
             The decision, the ranking and per-stage timings.
@@ -307,6 +327,8 @@ class Matcher:
         t4 = time.perf_counter()
         timings["dense"] = (t4 - t3) * 1000
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
+        if exclude:
+            boost[[i for i, qid in enumerate(index.qids) if qid in exclude]] = -np.inf
         fused_out = live.fuser.run(lexical_out["scores"], dense, index.layout, boost)
         fused = fused_out["scores"]
         k = min(self.settings.top_k, len(fused))

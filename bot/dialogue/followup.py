@@ -1,0 +1,155 @@
+"""Follow-ups: a message matched in the context of the conversation, or on its own.
+
+Customers do not repeat the subject: after 「附近没有服务网点 寄修要怎么弄」 comes 「那来回的邮费谁
+出？」, after the invoice answer 「开好的那张抬头写错了」. Such a message is matched twice:
+
+- on its own, as any message;
+- in context: the words of the turn it follows (the customer's words that were answered, and the
+  title of the question they got) put before it, the question already answered left out (a
+  follow-up asks something else).
+
+Which reading wins is decided on the matcher's own evidence (its probability that the top
+question is right, answer / clarify / none) and on whether the message reads as a fragment
+(`elliptical`): a complete question that the matcher answers on its own is answered on its own,
+however it opens (「那怎么查验发票是不是真的」), so it is not pulled into the earlier topic.
+Nothing here knows the words of one knowledge base: the context is the base's own title and the
+customer's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.dialogue.context import Context
+from bot.matching.pipeline import Matcher, MatchResult
+
+Reading = Literal["alone", "context"]
+
+# Marks of a message that leans on what was said before: an opening 那 / 那么 / 还有 / 另外 /
+# 那要是, a closing 呢 (「那电池呢」), a pronoun standing for the subject (它, 这个, 那张 ...).
+_LEANS = re.compile(
+    r"^(那|那么|那要是|那如果|还有|另外|而且|然后|再问下?|顺便问下?)"
+    r"|呢[?？。!！~]*$"
+    r"|[它这那](个|张|台|款|些|部|只|种|份|单)?(的)?$"
+    r"|^[它这那](个|张|台|款|些|部|只|种|份|单)"
+    r"|它"
+)
+SHORT_CHARS = 6
+"""A message this short (letters and characters, no punctuation) rarely names its subject."""
+
+
+def refers(text: str) -> bool:
+    """Whether the words carry a mark of reference to what was said before (那…呢, 它, 这个)."""
+    return bool(_LEANS.search(text.strip()))
+
+
+def elliptical(text: str) -> bool:
+    """Whether the words lean on the conversation: a mark of reference, or a short fragment."""
+    return refers(text) or len(re.sub(r"[\W_]+", "", text)) <= SHORT_CHARS
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The reading chosen for one message, with both matches."""
+
+    result: MatchResult  # the match the turn answers with
+    reading: Reading  # alone | context
+    alone: MatchResult
+    in_context: MatchResult | None  # None when there was no context
+
+
+def expansion(context: Context, title: str | None) -> str:
+    """The words a message is read after: what the customer asked, then the question's title."""
+    parts = [context.asked, title or ""]
+    return " ".join(p for p in dict.fromkeys(parts) if p)
+
+
+def match_followup(
+    matcher: Matcher,
+    text: str,
+    context: Context,
+    title: str | None,
+    *,
+    products: list[str] | None = None,
+    tags: set[str] | frozenset[str] = frozenset(),
+    channel: str = "web",
+) -> Followed:
+    """Match `text` on its own and, when there is a question to follow up, in its context.
+
+    Args:
+        matcher: the live matcher.
+        text: the customer's words.
+        context: the conversation before them.
+        title: the title of `context.question_id` (None when it is gone from the base).
+        products: product lines in play (boost their questions).
+        tags: the customer's tags.
+        channel: web | wechat.
+
+    Returns:
+        The reading chosen and both matches.
+    """
+    alone = matcher.match(text, products=products, tags=tags, channel=channel)
+    before = expansion(context, title)
+    if context.question_id is None or not before:
+        return Followed(alone, "alone", alone, None)
+    exclude = frozenset({context.question_id})
+    in_context = matcher.match(
+        f"{before} {text}", products=products, tags=tags, channel=channel, exclude=exclude
+    )
+    reading, chosen = choose(alone, in_context, elliptical(text), context.question_id)
+    return Followed(chosen, reading, alone, in_context)
+
+
+def choose(
+    alone: MatchResult, in_context: MatchResult, leans: bool, before: str | None
+) -> tuple[Reading, MatchResult]:
+    """Which match answers the turn, and how it reads.
+
+    The words alone say what the message can mean (their ranking); the context picks among
+    those meanings, it does not bring new ones:
+
+    - a message answered on its own stays on its own when it does not lean on the conversation,
+      or when it asks again what was just answered (「能补差价吗」 after the price-drop answer);
+    - the reading in context answers when it answers one of the questions the words alone rank
+      (「那来回的邮费谁出」: 退货运费 or 寄修邮费 on its own, 寄修邮费 after a repair answer), for a
+      leaning message answered on its own too when it is clearly more confident;
+    - a doubt on its own (clarify) whose top question is also the top in context is settled;
+    - otherwise the message stays on its own (its own clarify buttons, or no match).
+    """
+    if alone.decision == "answer" and (not leans or alone.answer_id == before):
+        return "alone", alone
+    # What the words can mean: the questions they rank, when they rank any above the clarify
+    # threshold (「好的」 means nothing to the knowledge base, in any context).
+    meanings = {c.id for c in alone.candidates} if alone.decision != "none" else set()
+    firmer = alone.decision != "answer" or (
+        _confidence(in_context) > _confidence(alone) + CONFIDENCE_LEAD
+    )
+    if in_context.decision == "answer" and in_context.answer_id in meanings and firmer:
+        return "context", in_context
+    if alone.decision == "answer":
+        return "alone", alone
+    top = alone.candidates[0] if alone.candidates else None
+    if (
+        alone.decision == "clarify"
+        and top is not None
+        and in_context.decision != "none"
+        and in_context.candidates
+        and in_context.candidates[0].id == top.id
+    ):
+        settled = MatchResult(
+            "answer", alone.candidates, [top], alone.query, alone.timings, alone.confidence
+        )
+        return "context", settled
+    return "alone", alone
+
+
+CONFIDENCE_LEAD = 0.2
+"""How much more confident the reading in context must be to overrule an answer on its own."""
+
+
+def _confidence(result: MatchResult) -> float:
+    if result.confidence is not None:
+        return float(result.confidence)
+    return float(result.candidates[0].score) if result.candidates else 0.0
