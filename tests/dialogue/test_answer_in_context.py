@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bot.config import Settings  # noqa: E402
 from bot.dialogue.answering import Reply, answer_in_context  # noqa: E402
 from bot.dialogue.context import Context  # noqa: E402
-from bot.services import KnowledgeService  # noqa: E402
+from bot.knowledge.live import KnowledgeService  # noqa: E402
 
 ASK = "请问您说的是哪台设备呢？"
 
