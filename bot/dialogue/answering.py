@@ -6,6 +6,7 @@ Framework logic with no Rasa imports; `actions/action_answer_question.py` adapts
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from bot.dialogue.devices import check_device
 from bot.dialogue.followup import match_followup, refers
 from bot.knowledge.answers import pick_answer
 from bot.knowledge.live import KnowledgeService
+from bot.knowledge.schema import KnowledgeBase
 from bot.matching.pipeline import MatchResult
 
 Decision = Literal["answer", "clarify", "none", "unavailable"]
@@ -156,7 +158,8 @@ def answer_in_context(
         today: the day answers are chosen for.
     """
     matcher, kb = knowledge.matcher, knowledge.kb
-    named_lines = set().union(*matcher.lines_named(text), said_lines or set())
+    words = matcher.words(text)
+    named_lines = set().union(*matcher.lines_named(text), said_lines or set(), _named(kb, words))
     in_play = _lines_in_play(knowledge, context)
     owned = {t.removeprefix("owner_") for t in tags if t.startswith("owner_")}
     before = kb.questions.get(context.question_id or "")
@@ -168,13 +171,15 @@ def answer_in_context(
         products=sorted(in_play) if in_play and not named_lines else None,
         tags=tags,
         channel=channel,
+        device=sorted(named_lines) or None,
+        for_device=lambda qid: _for_lines(kb, qid, named_lines),
     )
     check = check_device(
         kb,
         followed.result,
         bool(named_lines),
         [named_lines, in_play, owned],
-        matcher.words(text),
+        words,
     )
     reply = reply_to_match(knowledge, followed.result, tags=tags, channel=channel, today=today)
     if check.outcome == "pick" and check.question_id:
@@ -215,6 +220,33 @@ def asks_knowledge(reply: Reply, text: str) -> bool:
     if reply.decision != "answer":
         return False
     return reply.context.get("reading") != "context" or refers(text)
+
+
+_NAME_PARTS = re.compile(r"[与和及、/（）()\s]+")
+
+
+def _named(kb: KnowledgeBase, words: list[str]) -> set[str]:
+    """Product lines whose catalogue name says one of the words (笔记本 in 轻薄笔记本, 台式机 in
+    台式机与一体机): what customers call the device, when the base's own words do not tell."""
+    lines = kb.catalog.get("product_lines") or {}
+    names = {
+        line_id: [p for p in _NAME_PARTS.split(str((line or {}).get("name") or "")) if p]
+        for line_id, line in lines.items()
+    }
+    return {
+        line_id
+        for line_id, parts in names.items()
+        for w in words
+        if len(w) >= 2 and any(w in p and not p.isascii() for p in parts)
+    }
+
+
+def _for_lines(kb: KnowledgeBase, question_id: str, lines: set[str]) -> bool:
+    """Whether a question is for some of `lines` only (not for every product line)."""
+    question = kb.questions.get(question_id)
+    if question is None or not question.products or kb.product_ids <= set(question.products):
+        return False
+    return not lines.isdisjoint(question.products)
 
 
 def _lines_in_play(knowledge: KnowledgeService, context: Context) -> set[str]:

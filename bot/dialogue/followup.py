@@ -19,6 +19,7 @@ customer's own words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,6 +76,8 @@ def match_followup(
     products: list[str] | None = None,
     tags: set[str] | frozenset[str] = frozenset(),
     channel: str = "web",
+    device: list[str] | None = None,
+    for_device: Callable[[str], bool] | None = None,
 ) -> Followed:
     """Match `text` on its own and, when there is a question to follow up, in its context.
 
@@ -86,6 +89,10 @@ def match_followup(
         products: product lines in play (boost their questions).
         tags: the customer's tags.
         channel: web | wechat.
+        device: product lines the words name (「那手机呢」): the reading in context is for them.
+        for_device: whether a question is for those lines; such a question may answer a
+            leaning message in context though the words alone do not rank it (the same
+            question asked for another device).
 
     Returns:
         The reading chosen and both matches.
@@ -96,14 +103,24 @@ def match_followup(
         return Followed(alone, "alone", alone, None)
     exclude = frozenset({context.question_id})
     in_context = matcher.match(
-        f"{before} {text}", products=products, tags=tags, channel=channel, exclude=exclude
+        f"{before} {text}",
+        products=device or products,
+        tags=tags,
+        channel=channel,
+        exclude=exclude,
     )
-    reading, chosen = choose(alone, in_context, elliptical(text), context.question_id)
+    reading, chosen = choose(
+        alone, in_context, elliptical(text), context.question_id, for_device if device else None
+    )
     return Followed(chosen, reading, alone, in_context)
 
 
 def choose(
-    alone: MatchResult, in_context: MatchResult, leans: bool, before: str | None
+    alone: MatchResult,
+    in_context: MatchResult,
+    leans: bool,
+    before: str | None,
+    for_device: Callable[[str], bool] | None = None,
 ) -> tuple[Reading, MatchResult]:
     """Which match answers the turn, and how it reads.
 
@@ -115,6 +132,8 @@ def choose(
     - the reading in context answers when it answers one of the questions the words alone rank
       (「那来回的邮费谁出」: 退货运费 or 寄修邮费 on its own, 寄修邮费 after a repair answer), for a
       leaning message answered on its own too when it is clearly more confident;
+    - a leaning message naming a device (「那手机呢」) means the question before for that device:
+      the reading in context answers with a question for it (`for_device`);
     - a doubt on its own (clarify) whose top question is also the top in context is settled;
     - otherwise the message stays on its own (its own clarify buttons, or no match).
     """
@@ -126,7 +145,9 @@ def choose(
     firmer = alone.decision != "answer" or (
         _confidence(in_context) > _confidence(alone) + CONFIDENCE_LEAD
     )
-    if in_context.decision == "answer" and in_context.answer_id in meanings and firmer:
+    answered = in_context.answer_id
+    for_it = leans and answered is not None and for_device is not None and for_device(answered)
+    if answered is not None and firmer and (answered in meanings or for_it):
         return "context", in_context
     if alone.decision == "answer":
         return "alone", alone

@@ -82,3 +82,14 @@ def test_earlier_words_naming_a_device_answer_its_question(knowledge: KnowledgeS
 def test_words_naming_the_device_are_not_asked_back(knowledge: KnowledgeService) -> None:
     r = reply(knowledge, "笔记本电池健不健康")
     assert (r.decision, r.question_id) == ("answer", "battery-005")
+
+
+def test_a_bare_device_name_asks_the_question_before_for_that_device(
+    knowledge: KnowledgeService,
+) -> None:
+    asked = "笔记本电池健康度怎么看"
+    r = reply(knowledge, "手机的呢", Context("battery-005", asked, (asked,)))
+    assert (r.decision, r.question_id) == ("answer", "battery-020")
+    asked = "台式机按开机键没反应"
+    r = reply(knowledge, "笔记本呢", Context("power-005", asked, (asked,)))
+    assert (r.decision, r.question_id) == ("answer", "power-001")

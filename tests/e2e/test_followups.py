@@ -32,6 +32,7 @@ def test_follow_ups_without_their_subject_are_answered_in_context(live_stack: Li
         "repair-006"
     )
     assert answered(live_stack, "你们笔记本保修几年", "那电池呢") == "warranty-017"
+    assert answered(live_stack, "笔记本电池健康度怎么看", "手机的呢") == "battery-020"
 
 
 def test_a_complete_second_question_is_not_pulled_into_the_first_topic(
