@@ -3,27 +3,31 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
+import httpx
+import jwt
 import pytest
 
 from bench.chat import Customer, Staff, last_turn
+from bot.auth.secrets import stored_secret
 from tests.conftest import LiveStack
 
 pytestmark = pytest.mark.e2e
 
 
-def talk(stack: LiveStack, *texts: str, member: str | None = None) -> tuple[Customer, Staff]:
-    customer = Customer(stack.url, f"fu-{uuid.uuid4().hex[:10]}", member)
+def talk(stack: LiveStack, *texts: str) -> tuple[Customer, Staff]:
+    customer = Customer(stack.url, f"fu-{uuid.uuid4().hex[:10]}")
     for text in texts:
         customer.say(text)
     customer.close()
     return customer, Staff(stack.url)
 
 
-def answered(stack: LiveStack, *texts: str, member: str | None = None) -> str | None:
+def answered(stack: LiveStack, *texts: str) -> str | None:
     """The question the last message was answered with."""
-    customer, staff = talk(stack, *texts, member=member)
+    customer, staff = talk(stack, *texts)
     return last_turn(staff.conversation(customer.sender)).answered()
 
 
@@ -72,5 +76,16 @@ def test_earlier_words_naming_the_device_answer_its_question(live_stack: LiveSta
 
 
 def test_the_one_device_of_the_profile_gets_its_question(live_stack: LiveStack) -> None:
-    # XL10000005 (sample customers) owns one device: a Y30 phone.
-    assert answered(live_stack, "开不开机了 咋回事啊", member="XL10000005") == "power-023"
+    # XL10000005 (sample customers) owns one device: a Y30 phone. Signed with the stack's key.
+    key = stored_secret(live_stack.work_dir / "var", "customer_token_secret")
+    token = jwt.encode({"sub": "XL10000005", "exp": int(time.time()) + 600}, key, "HS256")
+    sender = f"fu-{uuid.uuid4().hex[:10]}"
+    metadata = {"customer_token": token}
+    resp = httpx.post(
+        f"{live_stack.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "开不开机了 咋回事啊", "metadata": metadata},
+        timeout=60,
+    )
+    assert resp.status_code == 200, resp.text
+    turn = last_turn(Staff(live_stack.url).conversation(sender))
+    assert turn.answered() == "power-023"
