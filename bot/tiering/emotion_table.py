@@ -80,7 +80,9 @@ def pinned_match(spec: str, assessor: TierAssessor) -> MatchResult:
     if decision == "none":
         return MatchResult("none", [], [])
     assert assessor.matcher is not None and decision in ("answer", "clarify"), spec
-    question = assessor.matcher.kb.questions[question_id]
+    kb = assessor.matcher.kb
+    assert kb is not None, "the matcher has no knowledge base yet"
+    question = kb.questions[question_id]
     best = Candidate(question.id, question.title, 0.9)
     return MatchResult(decision, [best], [best])  # type: ignore[arg-type]
 
