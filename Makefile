@@ -32,10 +32,11 @@ test: model chromium node-tools  ## the whole test suite (the production fault t
 test-production: model haproxy
 	.venv/bin/python -m pytest -m production tests/production $(PYTEST_ARGS)
 
-bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, WeChat, handoff, publish, dashboard
+bench: model chromium haproxy  ## side-by-side matcher benchmark, round trip, journeys, WeChat, handoff, publish, dashboard
 	.venv/bin/python -m bench
 	.venv/bin/python -m bench.calibration
 	.venv/bin/python -m bench.roundtrip -n 100
+	.venv/bin/python -m bench.journeys
 	.venv/bin/python -m bench.production
 	.venv/bin/python -m bench.wechat -n 60 -m 40
 	.venv/bin/python -m bench.handoff -n 50

@@ -1,0 +1,107 @@
+"""Journeys: scripted whole conversations on the real stack, pass rate by kind.
+
+Plays every journey of `eval/journeys.yml` (format at the top of that file) as a fresh
+customer on the REST channel, a few at a time, and checks its one expected end state through
+the staff API (see `bench.journey_play`). Journeys that need an engineer play afterwards, while
+the demo engineer `agent2` is on duty; the others play with nobody on duty (handoffs become
+tickets). Pending journeys (a feature still being built) are played and counted apart.
+
+    .venv/bin/python -m bench.journeys [--url http://127.0.0.1:8000] [--workers 4] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench.chat import on_stack
+from bench.journey_play import JOURNEYS, Journey, Outcome, Player, load_journeys, on_duty
+from bot.config import ROOT
+
+
+def play_all(url: str, journeys: list[Journey], workers: int = 4) -> list[Outcome]:
+    """Play every journey, `workers` at a time; outcomes in the journeys' order."""
+    player = Player(url)
+    alone = [j for j in journeys if not j.engineer]
+    desk = [j for j in journeys if j.engineer]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(player.play, alone))
+        if desk:
+            with on_duty(player.engineer):
+                outcomes += list(pool.map(player.play, desk))
+    order = {j.id: i for i, j in enumerate(journeys)}
+    return sorted(outcomes, key=lambda o: order[o.journey.id])
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    """Passed / played by kind and overall; pending journeys counted apart."""
+    total, passed = Counter[str](), Counter[str]()
+    for o in outcomes:
+        kind = "pending" if o.journey.pending else o.journey.kind
+        total[kind] += 1
+        passed[kind] += int(o.passed)
+    out: dict[str, Any] = {
+        k: {"n": total[k], "passed": passed[k], "rate": round(passed[k] / total[k], 3)}
+        for k in sorted(total)
+        if k != "pending"
+    }
+    n = sum(v for k, v in total.items() if k != "pending")
+    ok = sum(v for k, v in passed.items() if k != "pending")
+    out["all"] = {"n": n, "passed": ok, "rate": round(ok / n, 3) if n else 0.0}
+    if total["pending"]:
+        out["pending"] = {"n": total["pending"], "passed": passed["pending"]}
+    return out
+
+
+def print_table(figures: dict[str, Any]) -> None:
+    """The pass rate by kind, one line each."""
+    print(f"{'kind':<16}{'passed':>8}{'n':>6}{'rate':>8}")
+    for kind, f in figures.items():
+        rate = f"{f['rate']:.1%}" if "rate" in f else "-"
+        print(f"{kind:<16}{f['passed']:>8}{f['n']:>6}{rate:>8}")
+
+
+def main() -> None:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--url", help="a running app; default: start Rasa and the app here")
+    parser.add_argument("--journeys", type=Path, default=JOURNEYS)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--only", nargs="*", help="journey ids to play")
+    parser.add_argument("--show", action="store_true", help="print every failed journey")
+    args = parser.parse_args()
+    journeys = load_journeys(args.journeys)
+    if args.only:
+        journeys = [j for j in journeys if j.id in set(args.only)]
+    outcomes = on_stack(args.url, lambda url: play_all(url, journeys, args.workers))
+    if args.show:
+        for o in outcomes:
+            if not o.passed:
+                print(("[pending] " if o.journey.pending else "") + o.report())
+    figures = summary(outcomes)
+    out = ROOT / "var" / "bench" / "journeys.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    results = [
+        {
+            "id": o.journey.id,
+            "kind": o.journey.kind,
+            "passed": o.passed,
+            "pending": o.journey.pending,
+            "expected": o.expected,
+            "got": o.got,
+        }
+        for o in outcomes
+    ]
+    out.write_text(
+        json.dumps({"summary": figures, "journeys": results}, ensure_ascii=False, indent=1)
+    )
+    print_table(figures)
+    print(json.dumps({"journeys": figures}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
