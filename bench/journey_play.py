@@ -22,10 +22,11 @@ import yaml
 from websockets.sync.client import connect
 
 from bench.chat import BotTurn, Customer, Staff, last_turn
+from bench.journey_wechat import WechatCustomer
 from bot.config import ROOT
 
 JOURNEYS = ROOT / "eval" / "journeys.yml"
-CHANNELS = {"rest"}
+CHANNELS = {"rest", "wechat"}
 EXPECTATIONS = {"answer", "clarify", "tree", "tier", "handoff", "silent", "says", "asks"}
 ENGINEER_ACTS = {"accept", "return", "close"}
 ENGINEER = ("agent2", "agent2")  # the demo engineer who takes the journeys' conversations
@@ -72,6 +73,8 @@ def load_journeys(path: Path = JOURNEYS) -> list[Journey]:
             problems.append(f"expect needs one of {sorted(EXPECTATIONS)}, got {sorted(j.expect)}")
         if j.channel not in CHANNELS:
             problems.append(f"channel {j.channel!r} is not one of {sorted(CHANNELS)}")
+        if j.channel == "wechat" and j.customer:
+            problems.append("a WeChat user has no customer token")
         for t in j.turns:
             if isinstance(t, dict) and not (
                 set(t) == {"click"}
@@ -129,7 +132,11 @@ class Player:
     def play(self, journey: Journey) -> Outcome:
         """Play one journey as a fresh customer and check its end state."""
         expected = describe(journey.expect)
-        customer = Customer(self.url, f"jn-{uuid.uuid4().hex[:12]}", journey.customer)
+        customer: Customer | WechatCustomer
+        if journey.channel == "wechat":
+            customer = WechatCustomer(self.url, self.reader)
+        else:
+            customer = Customer(self.url, f"jn-{uuid.uuid4().hex[:12]}", journey.customer)
         try:
             accepted_at = self._turns(customer, journey)
             conv = self.reader.conversation(customer.sender)
@@ -140,13 +147,15 @@ class Player:
             customer.close()
         return Outcome(journey, ok, expected, got, transcript(conv))
 
-    def _turns(self, customer: Customer, journey: Journey) -> int | None:
+    def _turns(self, customer: Customer | WechatCustomer, journey: Journey) -> int | None:
         """Send the script; the stored-message count when the engineer accepted, if they did."""
         replies: list[dict[str, Any]] = []
         accepted_at = None
         for step in journey.turns:
             if isinstance(step, str):
                 replies = customer.say(step)
+            elif "click" in step and isinstance(customer, WechatCustomer):
+                replies = customer.say(customer.choice(replies, str(step["click"])))
             elif "click" in step:
                 replies = customer.say(button(replies, str(step["click"])))
             else:

@@ -1,10 +1,11 @@
 """Journeys: scripted whole conversations on the real stack, pass rate by kind.
 
 Plays every journey of `eval/journeys.yml` (format at the top of that file) as a fresh
-customer on the REST channel, a few at a time, and checks its one expected end state through
-the staff API (see `bench.journey_play`). Journeys that need an engineer play afterwards, while
-the demo engineer `agent2` is on duty; the others play with nobody on duty (handoffs become
-tickets). Pending journeys (a feature still being built) are played and counted apart.
+customer on the REST channel or WeChat (a local stand-in for WeChat's API), a few at a time,
+and checks its one expected end state through the staff API (see `bench.journey_play`).
+Journeys that need an engineer play afterwards, while the demo engineer `agent2` is on duty;
+the others play with nobody on duty (handoffs become tickets). Pending journeys (a feature
+still being built) are played and counted apart.
 
     .venv/bin/python -m bench.journeys [--url http://127.0.0.1:8000] [--workers 4] [--show]
 """
@@ -13,14 +14,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.chat import on_stack
 from bench.journey_play import JOURNEYS, Journey, Outcome, Player, load_journeys, on_duty
 from bot.config import ROOT
+from bot.runtime.rasa import model_path, train_if_changed
+from bot.runtime.stack import LocalStack
+from tests.channels.conftest import APP_ID, APP_SECRET, wechat_env
+from tests.channels.fake_wechat import FakeWechat
 
 
 def play_all(url: str, journeys: list[Journey], workers: int = 4) -> list[Outcome]:
@@ -35,6 +42,27 @@ def play_all(url: str, journeys: list[Journey], workers: int = 4) -> list[Outcom
                 outcomes += list(pool.map(player.play, desk))
     order = {j.id: i for i, j in enumerate(journeys)}
     return sorted(outcomes, key=lambda o: order[o.journey.id])
+
+
+@contextmanager
+def wechat_api() -> Iterator[dict[str, str]]:
+    """A local stand-in for WeChat's API; the app's settings for the tests' Official Account."""
+    api = FakeWechat(APP_ID, APP_SECRET).start()
+    try:
+        yield wechat_env(api.url)
+    finally:
+        api.stop()
+
+
+def play_on_new_stack(journeys: list[Journey], workers: int) -> list[Outcome]:
+    """Start Rasa and the app here (an Official Account configured), play, stop them."""
+    train_if_changed(ROOT / "models")
+    with (
+        wechat_api() as env,
+        tempfile.TemporaryDirectory() as tmp,
+        LocalStack(model_path(ROOT / "models"), Path(tmp), env=env) as stack,
+    ):
+        return play_all(stack.url, journeys, workers)
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -68,7 +96,11 @@ def print_table(figures: dict[str, Any]) -> None:
 def main() -> None:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--url", help="a running app; default: start Rasa and the app here")
+    parser.add_argument(
+        "--url",
+        help="a running app (WeChat journeys need the tests' Official Account, "
+        "tests/channels/conftest.py); default: start Rasa and the app here",
+    )
     parser.add_argument("--journeys", type=Path, default=JOURNEYS)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--only", nargs="*", help="journey ids to play")
@@ -77,7 +109,10 @@ def main() -> None:
     journeys = load_journeys(args.journeys)
     if args.only:
         journeys = [j for j in journeys if j.id in set(args.only)]
-    outcomes = on_stack(args.url, lambda url: play_all(url, journeys, args.workers))
+    if args.url:
+        outcomes = play_all(args.url, journeys, args.workers)
+    else:
+        outcomes = play_on_new_stack(journeys, args.workers)
     if args.show:
         for o in outcomes:
             if not o.passed:

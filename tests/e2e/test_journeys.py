@@ -1,5 +1,6 @@
 """Journeys: every scripted conversation of `eval/journeys.yml` reaches its one expected end
-state on the real stack (REST channel, Rasa, actions, handoff desk), read through the staff API.
+state on the real stack (REST channel and WeChat, Rasa, actions, handoff desk), read through the
+staff API.
 
 The journeys play once for the module, a few at a time (`bench.journeys.play_all`); each is one
 test, so a failure names the journey, what was expected and what happened, with the end of its
@@ -9,10 +10,13 @@ starts passing, the mark must go.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from bench.journey_play import Journey, Outcome, load_journeys
-from bench.journeys import play_all
+from bench.journeys import play_all, wechat_api
+from tests.channels.conftest import TOKEN
 from tests.conftest import LiveStack
 
 pytestmark = pytest.mark.e2e
@@ -26,8 +30,18 @@ def case(journey: Journey) -> object:
 
 
 @pytest.fixture(scope="module")
-def outcomes(live_stack: LiveStack) -> dict[str, Outcome]:
-    return {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, workers=4)}
+def outcomes(live_stack: LiveStack) -> Iterator[dict[str, Outcome]]:
+    """Every journey played; the app serves an Official Account meanwhile (WeChat journeys)."""
+    before = dict(live_stack.extra_env)
+    if before.get("KEFU_WECHAT__TOKEN") == TOKEN:  # the WeChat tests' account is already served
+        yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, workers=4)}
+        return
+    with wechat_api() as env:
+        live_stack.restart_app({**before, **env})
+        try:
+            yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, workers=4)}
+        finally:
+            live_stack.restart_app(before)
 
 
 @pytest.mark.parametrize("journey", [case(j) for j in JOURNEYS])
