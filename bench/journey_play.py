@@ -27,7 +27,7 @@ from bot.config import ROOT
 
 JOURNEYS = ROOT / "eval" / "journeys.yml"
 CHANNELS = {"rest", "wechat"}
-EXPECTATIONS = {"answer", "clarify", "tree", "tier", "handoff", "silent", "says", "asks"}
+EXPECTATIONS = {"answer", "clarify", "tree", "tier", "handoff", "silent", "says", "asks", "history"}
 ENGINEER_ACTS = {"accept", "return", "close"}
 ENGINEER = ("agent2", "agent2")  # the demo engineer who takes the journeys' conversations
 
@@ -194,6 +194,10 @@ class Player:
         if key == "says":
             text = " ".join(turn.texts)
             return all(w in text for w in as_list(want)), said(turn)
+        if key == "history":
+            shown = [str(m["text"] or "") for m in conv["messages"]]
+            missing = [w for w in as_list(want) if not any(w in t for t in shown)]
+            return not missing, f"{len(shown)} messages, without {missing}" if missing else "all"
         if key == "asks":
             titles = [str(b.get("title")) for r in turn.replies for b in r.get("buttons") or []]
             ok = turn.answered() is None and all(any(w in t for t in titles) for w in want)
