@@ -195,7 +195,8 @@ class Player:
             text = " ".join(turn.texts)
             return all(w in text for w in as_list(want)), said(turn)
         if key == "history":
-            shown = [str(m["text"] or "") for m in conv["messages"]]
+            earlier = [m for c in conv.get("history") or [] for m in c.get("messages") or []]
+            shown = [str(m["text"] or "") for m in [*earlier, *conv["messages"]]]
             missing = [w for w in as_list(want) if not any(w in t for t in shown)]
             return not missing, f"{len(shown)} messages, without {missing}" if missing else "all"
         if key == "asks":
