@@ -111,15 +111,19 @@ class Staff:
 class Customer:
     """One channel user talking to the bot over the REST channel."""
 
-    def __init__(self, url: str, sender: str, member_id: str | None = None) -> None:
+    def __init__(
+        self, url: str, sender: str, member_id: str | None = None, secret: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.sender = sender
         self.member_id = member_id
+        self.secret = secret  # the app's customer-token key (default: this checkout's)
         self.client = httpx.Client(timeout=60)
 
     def say(self, text: str) -> list[dict[str, Any]]:
         """Send one message; the replies in Rasa's REST shape."""
-        metadata = {"customer_token": customer_token(self.member_id)} if self.member_id else {}
+        token = customer_token(self.member_id, self.secret) if self.member_id else None
+        metadata = {"customer_token": token} if token else {}
         resp = self.client.post(
             f"{self.url}/webhooks/rest/webhook",
             json={"sender": self.sender, "message": text, "metadata": metadata},

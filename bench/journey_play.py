@@ -124,8 +124,9 @@ def on_duty(staff: Staff) -> Iterator[None]:
 class Player:
     """Plays journeys against one app: a supervisor reads, an engineer acts."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, customer_secret: str | None = None) -> None:
         self.url = url.rstrip("/")
+        self.customer_secret = customer_secret  # the app's key of signed customer tokens
         self.reader = Staff(self.url)
         self.engineer = Staff(self.url, *ENGINEER)
 
@@ -136,7 +137,8 @@ class Player:
         if journey.channel == "wechat":
             customer = WechatCustomer(self.url, self.reader)
         else:
-            customer = Customer(self.url, f"jn-{uuid.uuid4().hex[:12]}", journey.customer)
+            sender = f"jn-{uuid.uuid4().hex[:12]}"
+            customer = Customer(self.url, sender, journey.customer, self.customer_secret)
         try:
             accepted_at = self._turns(customer, journey)
             conv = self.reader.conversation(customer.sender)

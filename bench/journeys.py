@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.journey_play import JOURNEYS, Journey, Outcome, Player, load_journeys, on_duty
+from bot.auth.secrets import stored_secret
 from bot.config import ROOT
 from bot.runtime.rasa import model_path, train_if_changed
 from bot.runtime.stack import LocalStack
@@ -30,9 +31,14 @@ from tests.channels.conftest import APP_ID, APP_SECRET, wechat_env
 from tests.channels.fake_wechat import FakeWechat
 
 
-def play_all(url: str, journeys: list[Journey], workers: int = 4) -> list[Outcome]:
-    """Play every journey, `workers` at a time; outcomes in the journeys' order."""
-    player = Player(url)
+def play_all(
+    url: str, journeys: list[Journey], workers: int = 4, customer_secret: str | None = None
+) -> list[Outcome]:
+    """Play every journey, `workers` at a time; outcomes in the journeys' order.
+
+    `customer_secret` is the app's key of signed customer tokens (default: this checkout's).
+    """
+    player = Player(url, customer_secret)
     alone = [j for j in journeys if not j.engineer]
     desk = [j for j in journeys if j.engineer]
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -62,7 +68,8 @@ def play_on_new_stack(journeys: list[Journey], workers: int) -> list[Outcome]:
         tempfile.TemporaryDirectory() as tmp,
         LocalStack(model_path(ROOT / "models"), Path(tmp), env=env) as stack,
     ):
-        return play_all(stack.url, journeys, workers)
+        key = stored_secret(stack.work_dir / "var", "customer_token_secret")
+        return play_all(stack.url, journeys, workers, key)
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:

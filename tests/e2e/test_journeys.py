@@ -16,6 +16,7 @@ import pytest
 
 from bench.journey_play import Journey, Outcome, load_journeys
 from bench.journeys import play_all, wechat_api
+from bot.auth.secrets import stored_secret
 from tests.channels.conftest import TOKEN
 from tests.conftest import LiveStack
 
@@ -33,13 +34,14 @@ def case(journey: Journey) -> object:
 def outcomes(live_stack: LiveStack) -> Iterator[dict[str, Outcome]]:
     """Every journey played; the app serves an Official Account meanwhile (WeChat journeys)."""
     before = dict(live_stack.extra_env)
+    key = stored_secret(live_stack.work_dir / "var", "customer_token_secret")  # the app's
     if before.get("KEFU_WECHAT__TOKEN") == TOKEN:  # the WeChat tests' account is already served
-        yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, workers=4)}
+        yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, 4, key)}
         return
     with wechat_api() as env:
         live_stack.restart_app({**before, **env})
         try:
-            yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, workers=4)}
+            yield {o.journey.id: o for o in play_all(live_stack.url, JOURNEYS, 4, key)}
         finally:
             live_stack.restart_app(before)
 
