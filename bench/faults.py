@@ -38,7 +38,8 @@ class Outcome:
 def polite_texts(knowledge_dir: Any) -> set[str]:
     """The replies that mean "not answered this time" (the fallbacks)."""
     texts = yaml.safe_load((knowledge_dir / "messages.yml").read_text(encoding="utf-8"))
-    return {texts["rasa_unavailable"], texts["service_busy"], texts["internal_error"]}
+    keys = ("rasa_unavailable", "service_busy", "internal_error", "recovered_apology")
+    return {texts[k] for k in keys}
 
 
 async def replicas_killed(

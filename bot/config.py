@@ -114,6 +114,24 @@ class WechatSettings(BaseModel):
     menu_file: Path | None = None  # default: wechat_menu.yml in the knowledge directory
 
 
+class RecoverySettings(BaseModel):
+    """Messages a process accepted and died before answering (status `received`), answered
+    when an app starts and then every `interval_s`, on one replica (bot.gateway.recovery)."""
+
+    grace_s: NonNegativeFloat = Field(
+        default=30.0,
+        description="A `received` message younger than this may still be in a live turn: "
+        "left alone.",
+    )
+    rerun_within_s: NonNegativeFloat = Field(
+        default=600.0,
+        description="Younger than this, the message goes through the dialogue again (the "
+        "customer is likely still there); older, it gets the `recovered_apology` text.",
+    )
+    interval_s: PositiveFloat = 30.0
+    batch: PositiveInt = 100  # messages answered per pass
+
+
 class AuthSettings(BaseModel):
     """Staff login tokens, web visitors' tokens and login throttling."""
 
@@ -214,6 +232,7 @@ class Settings(BaseSettings):
     handoff: HandoffSettings = HandoffSettings()
     editor: EditorSettings = EditorSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
+    recovery: RecoverySettings = RecoverySettings()
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.auth.throttle import LoginThrottle
     from bot.auth.visitor import VisitorTokens
     from bot.editor.runtime import EditorRuntime
+    from bot.gateway.recovery import Recovery
     from bot.handoff.service import HandoffService
     from bot.profile.binding import BindingService
     from bot.profile.entry import Greetings
@@ -55,6 +56,7 @@ class Services:
     staff: StaffSessions | None = None  # is a staff token's user still allowed (bot.auth)
     visitors: VisitorTokens | None = None  # web visitors' signed identities
     logins: LoginThrottle | None = None  # failed-login counters and lockouts
+    recovery: Recovery | None = None  # answers what dead turns left unanswered (running app)
 
 
 _current: Services | None = None

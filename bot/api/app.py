@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot import __version__
 from bot.analytics.service import Supervision
+from bot.api import recovery
 from bot.api.errors import install_error_handlers
 from bot.api.limits import ActionCallerGuard, RequestLimits
 from bot.api.metrics import install_metrics
@@ -197,4 +198,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit,
     ):
         app.include_router(module.router)
+    # Last: its lifespan starts once the handoff service (pushes to customers) runs.
+    app.include_router(recovery.router)
     return app

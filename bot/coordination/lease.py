@@ -7,8 +7,9 @@ loses the lease when its time runs out (`ttl_s`), and another takes over. Anythi
 same `held(name) -> bool` (the `Leader` protocol) can stand in for it.
 
 Which jobs: handoff dispatch (offers, expired offers, overflow: `handoff:dispatch`), the
-WeChat sweep (messages a dead process left unanswered: `wechat:sweep`), the supervisors'
-jobs (`job:rollup`, ... in `bot.analytics`). Jobs that serve this replica's own connections
+WeChat sweep (messages a dead process left unanswered: `wechat:sweep`), the same for the
+other channels (`gateway:recover` in `bot.gateway.recovery`), the supervisors' jobs
+(`job:rollup`, ... in `bot.analytics`). Jobs that serve this replica's own connections
 (presence of its consoles, queue positions of its customers, overview pushes, the editor's
 index sync) run on every replica; the WeChat access_token is refreshed on demand under a
 lock of its own store (`bot.channels.wechat.tokens`).

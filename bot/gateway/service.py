@@ -86,55 +86,71 @@ class Gateway:
             TURNS_IN_FLIGHT.dec()
             TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
 
+    async def resume(self, message_id: int, channel: str, sender: str) -> Turn | None:
+        """Answer a stored message that a turn left `received` (its process died).
+
+        Runs under the customer's lock like any turn; None when it was answered meanwhile
+        (a re-send of the customer, another replica), so it is never answered twice.
+        """
+        async with self.locks.get(f"{channel}:{sender}"):
+            found = await asyncio.to_thread(self._load_received, message_id)
+            if found is None:
+                return None
+            return await self._answer(*found)
+
     async def _turn(self, inbound: Inbound, on_stored: OnStored | None) -> Turn:
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
             stored = await asyncio.to_thread(self._store_inbound, inbound)
-            conv_id, customer_id, msg_id, earlier = stored[:4]
             if on_stored is not None:
-                await on_stored(msg_id)
-            if earlier is not None:
-                return Turn(conv_id, msg_id, earlier, duplicate=True)
-            metadata = {
-                "channel": inbound.channel,
-                "conversation_id": conv_id,
-                "customer_id": customer_id,
-                "message_id": msg_id,
-                "client": inbound.metadata,
-            }
-            if self.enrich is not None:
-                metadata.update(await asyncio.to_thread(self.enrich, inbound, msg_id))
-            if self.handoff is not None:
-                # Queued or with an engineer: the message goes to them, not to Rasa.
-                held = await self.handoff.on_customer_message(conv_id, msg_id)
-                if held is not None:
-                    return Turn(conv_id, msg_id, held)
-            degraded = False
-            try:
-                # Sent before by a turn that did not finish (its replica died, Rasa timed out):
-                # what Rasa made of it then, rather than a second pass through the dialogue.
-                raw = await self.rasa.replies_to(inbound.sender, msg_id) if stored.resumed else None
-                if raw is None:
-                    if self._new_session_due(stored.place):
-                        await self.rasa.start_session(inbound.sender)
-                    raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
-                RASA_UP.set(1)
-                replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
-                if not replies:
-                    # Every message gets an answer; Rasa says nothing when an action failed.
-                    log.error("rasa returned no reply for %s", inbound.sender)
-                    action_failed("no_reply")
-                    replies = [Outbound(role="system", text=self.texts.get("internal_error"))]
-            except RasaUnavailable as exc:
-                RASA_UP.set(0)
-                log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
-                replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
-                degraded = True
-            request = await asyncio.to_thread(
-                self._store_replies, conv_id, msg_id, replies, degraded
-            )
-            if request is not None and self.handoff is not None:
-                replies = [*replies, *await self.handoff.open(request)]
-            return Turn(conv_id, msg_id, replies, degraded=degraded)
+                await on_stored(stored.message_id)
+            if stored.replay is not None:
+                return Turn(
+                    stored.conversation_id, stored.message_id, stored.replay, duplicate=True
+                )
+            return await self._answer(inbound, stored)
+
+    async def _answer(self, inbound: Inbound, stored: StoredInbound) -> Turn:
+        """Ask the engineers' side or Rasa about a stored message; store the replies."""
+        conv_id, customer_id, msg_id = stored[:3]
+        metadata = {
+            "channel": inbound.channel,
+            "conversation_id": conv_id,
+            "customer_id": customer_id,
+            "message_id": msg_id,
+            "client": inbound.metadata,
+        }
+        if self.enrich is not None:
+            metadata.update(await asyncio.to_thread(self.enrich, inbound, msg_id))
+        if self.handoff is not None:
+            # Queued or with an engineer: the message goes to them, not to Rasa.
+            held = await self.handoff.on_customer_message(conv_id, msg_id)
+            if held is not None:
+                return Turn(conv_id, msg_id, held)
+        degraded = False
+        try:
+            # Sent before by a turn that did not finish (its replica died, Rasa timed out):
+            # what Rasa made of it then, rather than a second pass through the dialogue.
+            raw = await self.rasa.replies_to(inbound.sender, msg_id) if stored.resumed else None
+            if raw is None:
+                if self._new_session_due(stored.place):
+                    await self.rasa.start_session(inbound.sender)
+                raw = await self.rasa.send(inbound.sender, inbound.for_rasa, metadata)
+            RASA_UP.set(1)
+            replies = merge_custom_only([Outbound.from_rasa(m) for m in raw])
+            if not replies:
+                # Every message gets an answer; Rasa says nothing when an action failed.
+                log.error("rasa returned no reply for %s", inbound.sender)
+                action_failed("no_reply")
+                replies = [Outbound(role="system", text=self.texts.get("internal_error"))]
+        except RasaUnavailable as exc:
+            RASA_UP.set(0)
+            log.warning("rasa unavailable for %s: %s", inbound.sender, exc)
+            replies = [Outbound(role="system", text=self.texts.get("rasa_unavailable"))]
+            degraded = True
+        request = await asyncio.to_thread(self._store_replies, conv_id, msg_id, replies, degraded)
+        if request is not None and self.handoff is not None:
+            replies = [*replies, *await self.handoff.open(request)]
+        return Turn(conv_id, msg_id, replies, degraded=degraded)
 
     def _new_session_due(self, place: int) -> bool:
         """Whether the customer's message number `place` opens a new Rasa session."""
@@ -167,6 +183,27 @@ class Gateway:
             )
             place = repo.count_customer_messages(s, conv.id)
             return StoredInbound(conv.id, conv.customer_id, msg.id, None, place=place)
+
+    def _load_received(self, message_id: int) -> tuple[Inbound, StoredInbound] | None:
+        """A stored customer message still `received`, as the turn that stored it saw it."""
+        from bot.storage.models import Message
+
+        with self.db.session() as s:
+            msg = s.get(Message, message_id)
+            if msg is None or msg.direction != "in" or msg.status != "received":
+                return None
+            conv = msg.conversation
+            payload = msg.payload or {}
+            metadata = payload.get("metadata")
+            inbound = Inbound(
+                channel=conv.channel,
+                sender=conv.sender,
+                text=msg.text or "",
+                payload=payload.get("button_payload"),
+                metadata=dict(metadata) if isinstance(metadata, dict) else {},
+                client_id=msg.client_id,
+            )
+            return inbound, StoredInbound(conv.id, conv.customer_id, msg.id, None, resumed=True)
 
     def _store_replies(
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.api.deps import ServicesDep
 from bot.auth.visitor import is_visitor_id
-from bot.gateway.types import Inbound
+from bot.gateway.types import Inbound, Outbound
 from bot.handoff import HandoffError, live
 from bot.handoff.hub import Connection, Gate
 from bot.services import Services
@@ -239,17 +239,20 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
     )
     turn = await svc.gateway.handle(inbound, on_stored=acked)
     for reply in turn.replies:
-        await ws.send_json(
-            {
-                "type": "bot" if reply.role == "bot" else reply.role,
-                "text": reply.text,
-                "buttons": reply.buttons,
-                "links": reply.public_custom().get("links", []),
-                "image": reply.image,
-                "reply_to": msg.id,
-            }
-        )
+        await ws.send_json(reply_frame(reply, msg.id))
     await ws.send_json({"type": "typing", "on": False})
+
+
+def reply_frame(reply: Outbound, reply_to: str | None) -> dict[str, Any]:
+    """The page's frame of one reply to the message the page sent with id `reply_to`."""
+    return {
+        "type": "bot" if reply.role == "bot" else reply.role,
+        "text": reply.text,
+        "buttons": reply.buttons,
+        "links": reply.public_custom().get("links", []),
+        "image": reply.image,
+        "reply_to": reply_to,
+    }
 
 
 async def _on_feedback(svc: Services, sender: str, feedback: WsFeedback) -> None:
