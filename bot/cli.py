@@ -8,6 +8,7 @@ import socket
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -66,9 +67,11 @@ def serve(
     import uvicorn
 
     from bot.api.app import create_app
+    from bot.api.drain import drain
     from bot.auth.secrets import action_token
     from bot.auth.staff import DEMO_ACCOUNTS
     from bot.runtime.rasa import RasaServer, model_path, train_if_changed
+    from bot.runtime.serving import DrainingServer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
@@ -104,7 +107,12 @@ def serve(
         history_command(days=days, per_day=settings.analytics.demo_per_day, seed=7, if_empty=True)
     try:
         _print_banner(settings.base_url, [(u, u) for u, _, _ in DEMO_ACCOUNTS])
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        config = uvicorn.Config(
+            create_app(settings), host=settings.host, port=settings.port, log_level="info"
+        )
+        # SIGTERM / Ctrl-C: turns under way finish (Rasa's action calls still served), then
+        # the app stops, then Rasa (below).
+        DrainingServer(config, partial(drain, settings.drain_timeout_s)).run()
     finally:
         if server is not None:
             console.print("stopping the Rasa server ...")

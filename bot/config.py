@@ -222,6 +222,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     # A dead replica's periodic jobs (handoff dispatch, WeChat sweep) move to another after this.
     lease_ttl_s: PositiveFloat = 15.0
+    drain_timeout_s: PositiveFloat = Field(
+        default=30.0,
+        description="On SIGTERM, how long the app waits for the turns under way (Rasa calls "
+        "back into it meanwhile) before it stops; new customer messages get 503 meanwhile.",
+    )
     rasa: RasaSettings = RasaSettings()
     db: DatabaseSettings = DatabaseSettings()
     redis: RedisSettings = RedisSettings()

@@ -12,7 +12,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.gateway.types import Draining
+
 log = logging.getLogger(__name__)
+RETRY_AFTER_DRAINING_S = 5
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -62,6 +65,16 @@ def install_error_handlers(app: FastAPI, busy_message: str = "service busy") -> 
             error_body("service_busy", busy_message),
             status_code=503,
             headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(Draining)
+    async def _draining(_: Request, exc: Exception) -> JSONResponse:
+        # This replica is stopping: nothing was accepted, the client sends again (the
+        # balancer routes it to another replica; one app comes back after its restart).
+        return JSONResponse(
+            error_body("draining", busy_message),
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_DRAINING_S)},
         )
 
     async def _unstorable(request: Request, exc: Exception) -> JSONResponse:

@@ -91,6 +91,8 @@ class Recovery:
         """Answer the orphans of one batch; returns how many this call answered."""
         done = 0
         for orphan in await asyncio.to_thread(self.orphans):
+            if self.gateway.draining:
+                break  # stopping: the next replica or start answers the rest
             replies = await self._answer(orphan)
             if replies is None:
                 continue  # answered meanwhile, elsewhere

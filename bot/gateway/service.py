@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Protocol
 
 from bot.coordination.locks import LocalLocks, TurnLocks
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
-from bot.gateway.types import Inbound, Outbound, Turn, merge_custom_only
+from bot.gateway.types import Draining, Inbound, Outbound, Turn, merge_custom_only
 from bot.handoff.opening import HandoffRequest, request_from_reply
 from bot.metrics import RASA_UP, TURN_SECONDS, TURNS_IN_FLIGHT, action_failed
 from bot.storage import repository as repo
@@ -71,6 +71,9 @@ class Gateway:
         # Rasa sends its whole session to every action call: a new session (slots carried
         # over) every this many customer messages keeps that bounded; 0 = never.
         self.session_turns = session_turns
+        # Stopping (bot.api.drain): new messages are refused, turns under way finish.
+        self.draining = False
+        self.in_flight = 0
 
     async def handle(self, inbound: Inbound, on_stored: OnStored | None = None) -> Turn:
         """Store the message, get the answer, store the answer, return it.
@@ -78,11 +81,15 @@ class Gateway:
         A message re-sent with the same client id is not processed twice: its stored
         answer is returned again.
         """
+        if self.draining:
+            raise Draining("the app is stopping")
         started = time.perf_counter()
         TURNS_IN_FLIGHT.inc()
+        self.in_flight += 1
         try:
             return await self._turn(inbound, on_stored)
         finally:
+            self.in_flight -= 1
             TURNS_IN_FLIGHT.dec()
             TURN_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
 
@@ -92,11 +99,15 @@ class Gateway:
         Runs under the customer's lock like any turn; None when it was answered meanwhile
         (a re-send of the customer, another replica), so it is never answered twice.
         """
-        async with self.locks.get(f"{channel}:{sender}"):
-            found = await asyncio.to_thread(self._load_received, message_id)
-            if found is None:
-                return None
-            return await self._answer(*found)
+        self.in_flight += 1
+        try:
+            async with self.locks.get(f"{channel}:{sender}"):
+                found = await asyncio.to_thread(self._load_received, message_id)
+                if found is None:
+                    return None
+                return await self._answer(*found)
+        finally:
+            self.in_flight -= 1
 
     async def _turn(self, inbound: Inbound, on_stored: OnStored | None) -> Turn:
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):

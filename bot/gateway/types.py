@@ -101,3 +101,8 @@ class Turn:
     replies: list[Outbound]
     duplicate: bool = False
     degraded: bool = False
+
+
+class Draining(Exception):
+    """The app is stopping: it finishes the turns under way and takes no new message (the
+    client sends it again, to another replica or after the restart)."""

@@ -47,7 +47,7 @@ class Process:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
-    def stop(self, timeout_s: float = 15.0) -> None:
+    def stop(self, timeout_s: float = 60.0) -> None:
         """SIGTERM, then SIGKILL if it lingers."""
         if self.proc is None or not self.alive:
             return

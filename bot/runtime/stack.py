@@ -110,7 +110,7 @@ class LocalStack:
         if self.app is not None and self.app.poll() is None:
             self.app.terminate()
             try:
-                self.app.wait(timeout=15)
+                self.app.wait(timeout=60)  # it drains first (KEFU_DRAIN_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.app.kill()
 

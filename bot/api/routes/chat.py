@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.api.deps import ServicesDep
 from bot.auth.visitor import is_visitor_id
-from bot.gateway.types import Inbound, Outbound
+from bot.gateway.types import Draining, Inbound, Outbound
 from bot.handoff import HandoffError, live
 from bot.handoff.hub import Connection, Gate
 from bot.services import Services
@@ -237,7 +237,12 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         metadata=dict(msg.metadata),
         client_id=msg.id,
     )
-    turn = await svc.gateway.handle(inbound, on_stored=acked)
+    try:
+        turn = await svc.gateway.handle(inbound, on_stored=acked)
+    except Draining:  # not accepted (no ack): the page sends it again once reconnected
+        text = svc.texts.get("service_busy")
+        await ws.send_json({"type": "error", "code": "draining", "id": msg.id, "text": text})
+        return
     for reply in turn.replies:
         await ws.send_json(reply_frame(reply, msg.id))
     await ws.send_json({"type": "typing", "on": False})

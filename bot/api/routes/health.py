@@ -46,8 +46,11 @@ async def healthz(svc: ServicesDep) -> JSONResponse:
 
 
 @router.get("/livez", tags=["ops"])
-async def livez() -> dict[str, str]:
+async def livez(svc: ServicesDep) -> JSONResponse:
     """The process is up and serving (the load balancer's check): unlike `/healthz` it does
     not depend on Rasa or the database, so a replica that can still answer politely while
-    the database restarts stays in the pool."""
-    return {"status": "ok"}
+    the database restarts stays in the pool. While the replica drains before it stops it
+    answers 503, so the balancer sends new connections elsewhere."""
+    if svc.gateway.draining:
+        return JSONResponse({"status": "draining"}, status_code=503)
+    return JSONResponse({"status": "ok"})

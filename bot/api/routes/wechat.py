@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from bot.channels.wechat.channel import WechatChannel
 from bot.channels.wechat.protocol import ProtocolError, Query
+from bot.gateway.types import Draining
 from bot.services import current
 
 
@@ -71,6 +72,8 @@ async def receive(
     msg_signature: str | None = None,
 ) -> Response:
     """A message or event: the passive reply (XML), or `success` when it comes later."""
+    if channel.svc.gateway.draining:
+        raise Draining("the app is stopping")  # 503: WeChat retries, on another replica
     query = Query(signature, timestamp, nonce, encrypt_type, msg_signature)
     try:
         body = await channel.handle(query, await request.body())
