@@ -175,7 +175,8 @@ class Gateway:
                 if prior is not None:
                     stored = repo.replies_to(s, conv.id, prior.id)
                     # Answered before: replay. Not answered (e.g. Rasa was down): answer now.
-                    if stored and prior.status == "answered":
+                    # With an engineer (`forwarded`): they have it; nothing to replay.
+                    if prior.status == "forwarded" or (stored and prior.status == "answered"):
                         replay = [_outbound(m) for m in stored]
                         return StoredInbound(conv.id, conv.customer_id, prior.id, replay)
                     return StoredInbound(conv.id, conv.customer_id, prior.id, None, resumed=True)

@@ -52,7 +52,14 @@ def page_message(m: Message) -> dict[str, Any]:
         "links": (m.payload.get("custom") or {}).get("links", []),
         "image": m.payload.get("image"),
         "ts": m.created_at.isoformat(),
+        **(_turn_of(m) if m.direction == "in" else {}),
     }
+
+
+def _turn_of(m: Message) -> dict[str, Any]:
+    """What the page needs of its own message after a reconnect: the id it sent it with, and
+    whether its turn finished (`received`: cut short, the page sends it again)."""
+    return {"client_id": m.client_id, "answered": m.status != "received"}
 
 
 def page_history(session: Session, sender: str, limit: int = PAGE_MESSAGES) -> list[dict[str, Any]]:

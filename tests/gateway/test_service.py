@@ -13,6 +13,7 @@ from bot.gateway.types import Inbound, Outbound, merge_custom_only
 from bot.runtime.stack import free_port
 from bot.storage import repository as repo
 from bot.storage.db import Database
+from bot.storage.models import Message
 from bot.texts import Texts
 from tests.conftest import run_async
 
@@ -46,6 +47,17 @@ class TestGatewayWithRasaDown:
         with gateway.db.session() as s:
             inbound = [m for m in repo.messages_of(s, first.conversation_id) if m.direction == "in"]
             assert len(inbound) == 1
+
+    def test_resend_of_a_message_an_engineer_has_is_not_taken_again(self, gateway: Gateway) -> None:
+        first = run_async(gateway.handle(Inbound("web", "u4", "还在吗", client_id="fwd")))
+        with gateway.db.session() as s:
+            msg = s.get(Message, first.inbound_id)
+            assert msg is not None
+            msg.status = "forwarded"  # what the handoff sets while an engineer serves
+        again = run_async(gateway.handle(Inbound("web", "u4", "还在吗", client_id="fwd")))
+        assert again.duplicate and again.inbound_id == first.inbound_id
+        with gateway.db.session() as s:
+            assert len(repo.messages_of(s, first.conversation_id)) == 2  # no second reply
 
     def test_concurrent_messages_of_one_sender_are_serialised(self, gateway: Gateway) -> None:
         async def many() -> None:

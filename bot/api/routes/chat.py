@@ -246,6 +246,7 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
     for reply in turn.replies:
         await ws.send_json(reply_frame(reply, msg.id))
     await ws.send_json({"type": "typing", "on": False})
+    await ws.send_json({"type": "done", "id": msg.id})  # the page stops waiting for it
 
 
 def reply_frame(reply: Outbound, reply_to: str | None) -> dict[str, Any]:

@@ -52,6 +52,8 @@ const state = {
   histories: 0, // history frames received (one per connection the server accepted)
   drops: 0, // disconnects so far
   queued: 0, // user messages not yet acknowledged by the server
+  awaiting: 0, // acknowledged user messages whose turn has not finished yet
+  resent: 0, // acknowledged messages sent again after a reconnect (their turn was cut short)
   mode: "bot", // bot | queue (waiting for an engineer) | agent (an engineer has the conversation)
   agentName: "",
   typing: false, // the typing indicator is showing
@@ -61,6 +63,15 @@ const state = {
 
 /** @type {Map<string, {text: string, payload: string | null, el: HTMLElement}>} client id -> unacknowledged message, in send order */
 const pending = new Map();
+/**
+ * Acknowledged messages whose turn has not finished (no `done` frame, no reply to them yet).
+ * After a reconnect those the server left unanswered (its process stopped mid-turn) are sent
+ * again with the same id: the server answers each once (it de-duplicates by id).
+ * @type {Map<string, {text: string, payload: string | null, el: HTMLElement}>}
+ */
+const awaiting = new Map();
+/** ids sent on the current connection (a flushed message is not sent twice after the history) */
+const sentNow = new Set();
 /** @type {{role: string, text: string}[]} messages the server also has, in render order */
 const known = [];
 let bannerTimer = 0;
@@ -211,11 +222,14 @@ function handle(msg) {
       return applyHistory(Array.isArray(msg.messages) ? msg.messages : []);
     case "ack":
       return onAck(msg.id);
+    case "done":
+      return settle(msg.id);
     case "typing":
       if (msg.who === "agent" && msg.name) state.agentName = msg.name;
       return msg.on ? showTyping() : hideTyping();
     case "bot":
     case "agent":
+      settle(msg.reply_to);
       hideTyping();
       state.mode = msg.type;
       state.agentName = msg.type === "agent" ? msg.name || "" : "";
@@ -224,6 +238,7 @@ function handle(msg) {
       thread.render({ ...msg, role: msg.type }, { live: true });
       return;
     case "system":
+      settle(msg.reply_to);
       // A waiting notice (it offers 取消排队) means the customer is queued for an engineer.
       setMode(msg.mode || !msg.buttons?.some((b) => b.payload === CANCEL_QUEUE) ? msg : { mode: "queue" });
       known.push({ role: "system", text: msg.text || "" });
@@ -256,6 +271,11 @@ function handle(msg) {
         return; // the rating is optional; never show the visitor an error for it
       }
       hideTyping();
+      if (msg.code === "draining" && msg.id && pending.has(msg.id)) {
+        // the server is stopping and did not take it: sent again once reconnected
+        setUserStatus(pending.get(msg.id)?.el, "queued");
+        return;
+      }
       if (msg.id && pending.has(msg.id)) {
         // the server refused this message for good: stop re-sending it
         setUserStatus(pending.get(msg.id)?.el, "failed");
@@ -302,8 +322,33 @@ function onAck(id) {
   if (!p) return;
   pending.delete(id);
   state.queued = pending.size;
+  awaiting.set(id, p);
+  state.awaiting = awaiting.size;
   setUserStatus(p.el, "acked");
   known.push({ role: "user", text: p.text });
+}
+
+/** @param {string | undefined | null} id the turn of this message finished */
+function settle(id) {
+  if (!id || !awaiting.delete(id)) return;
+  state.awaiting = awaiting.size;
+}
+
+/**
+ * After a reconnect: what the history says was answered is settled; the rest of what was
+ * acknowledged goes again, with its id (the server answers it, or replays its answer).
+ * @param {ChatMessage[]} list
+ */
+function resendAwaiting(list) {
+  for (const m of list) {
+    if (m?.role === "user" && m.client_id && m.answered) settle(m.client_id);
+  }
+  for (const [id, p] of awaiting) {
+    if (sentNow.has(id)) continue;
+    sentNow.add(id);
+    const frame = withMetadata({ type: "message", id, text: p.text, ...(p.payload ? { payload: p.payload } : {}) });
+    if (socket.send(frame)) state.resent += 1;
+  }
 }
 
 /** @param {ChatMessage} m */
@@ -330,6 +375,12 @@ function applyHistory(list) {
     return;
   }
   // Reconnect with a conversation on screen: add only what arrived while we were away.
+  syncHistory(list);
+  resendAwaiting(list);
+}
+
+/** @param {ChatMessage[]} list */
+function syncHistory(list) {
   const anchor = known[known.length - 1];
   if (!anchor) return;
   let at = -1;
@@ -365,7 +416,9 @@ function withMetadata(frame) {
 }
 
 function flushPending() {
+  sentNow.clear();
   for (const [id, p] of pending) {
+    sentNow.add(id);
     const frame = withMetadata({ type: "message", id, text: p.text, ...(p.payload ? { payload: p.payload } : {}) });
     if (socket.send(frame)) setUserStatus(p.el, "");
   }

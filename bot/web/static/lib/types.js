@@ -24,6 +24,8 @@
  * @property {string} [ts] ISO time
  * @property {number | string} [id]
  * @property {string} [reply_to] client id of the user's message this answers
+ * @property {string | null} [client_id] a user message's id as the page sent it
+ * @property {boolean} [answered] a user message's turn finished (false: a turn cut short)
  */
 
 /**
@@ -31,9 +33,10 @@
  * @typedef {{type: "history", messages: ChatMessage[]}
  *   | {type: "session", token: string, sender: string}
  *   | {type: "ack", id: string}
+ *   | {type: "done", id: string}
  *   | {type: "typing", on: boolean, who?: string, name?: string}
  *   | ({type: "bot" | "agent"} & ChatMessage)
- *   | {type: "system", text: string, buttons?: Button[], mode?: string, name?: string}
+ *   | {type: "system", text: string, buttons?: Button[], mode?: string, name?: string, reply_to?: string}
  *   | {type: "queue", text: string, position?: number, eta?: number, status?: string}
  *   | {type: "rating", text: string, handoff: number, mode?: string}
  *   | {type: "rated", handoff: number, text: string}

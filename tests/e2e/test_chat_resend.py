@@ -1,0 +1,141 @@
+"""The chat page sends again what the server acknowledged but never answered.
+
+The real app (`bot serve --no-rasa`, a subprocess on a real SQLite database) and the real page
+in headless Chromium. Rasa is a stand-in HTTP server, so the test decides when a turn hangs:
+the app is killed (SIGKILL) while the turn waits on it, as a crash mid-turn would. The
+recovery sweep is pushed far out (`KEFU_RECOVERY__GRACE_S`), so only the page's re-send can
+bring the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from bot.config import ROOT
+from bot.runtime.stack import free_port, wait_http
+
+ANSWER = "您好，请先长按电源键 10 秒再开机试试。"
+
+
+class StandInRasa:
+    """Holds every message while `hold` is set (until the test ends), else answers at once."""
+
+    def __init__(self) -> None:
+        self.hold = threading.Event()
+        self.arrived = threading.Event()
+        self.done = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if outer.hold.is_set():
+                    outer.arrived.set()
+                    outer.done.wait(120)
+                    return  # the caller is gone by now
+                out = json.dumps([{"recipient_id": body["sender"], "text": ANSWER}]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.done.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class App:
+    """`bot serve --no-rasa` on a fixed port, killed and started again by the test."""
+
+    def __init__(self, work: Path, rasa_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = work / "app.log"
+        self.env = dict(
+            os.environ,
+            KEFU_PORT=str(self.port),
+            KEFU_RASA__URL=rasa_url,
+            KEFU_RASA__TIMEOUT_S="60",
+            KEFU_DB__URL=f"sqlite:///{work / 'kefu.db'}",
+            KEFU_VAR_DIR=str(work / "var"),
+            KEFU_RECOVERY__GRACE_S="86400",
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "serve", "--no-rasa"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        wait_http(f"{self.url}/healthz", self.proc, self.log, 300)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[tuple[App, StandInRasa]]:
+    rasa = StandInRasa()
+    app = App(tmp_path, rasa.url)
+    app.start()
+    try:
+        yield app, rasa
+    finally:
+        app.kill()
+        rasa.close()
+
+
+def test_a_message_acknowledged_but_never_answered_is_sent_again_after_a_reconnect(
+    browser: Browser, stack: tuple[App, StandInRasa]
+) -> None:
+    app, rasa = stack
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        page.goto(f"{app.url}/chat")
+        page.wait_for_function("window.kefuChat && window.kefuChat.state.histories >= 1")
+        rasa.hold.set()
+        page.evaluate("window.kefuChat.send('电脑开不了机')")
+        status = page.locator(".msg--user .msg__status").last
+        expect(status).to_have_text("✓", timeout=60_000)  # stored by the app: acknowledged
+        assert rasa.arrived.wait(60)  # the turn waits on Rasa
+        app.kill()  # the app dies mid-turn
+        rasa.hold.clear()
+        app.start()
+        page.wait_for_function("window.kefuChat.state.histories >= 2", timeout=120_000)
+        answer = page.locator(".msg--bot").filter(has_text=ANSWER)
+        expect(answer).to_have_count(1, timeout=60_000)
+        assert page.evaluate("window.kefuChat.state.resent") == 1
+        page.wait_for_function("window.kefuChat.state.awaiting === 0")
+    finally:
+        context.close()
+    assert errors == []
