@@ -9,59 +9,20 @@ bring the answer.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from bot.config import ROOT
 from bot.runtime.stack import free_port, wait_http
+from tests.standin_rasa import StandInRasa
 
 ANSWER = "您好，请先长按电源键 10 秒再开机试试。"
-
-
-class StandInRasa:
-    """Holds every message while `hold` is set (until the test ends), else answers at once."""
-
-    def __init__(self) -> None:
-        self.hold = threading.Event()
-        self.arrived = threading.Event()
-        self.done = threading.Event()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if outer.hold.is_set():
-                    outer.arrived.set()
-                    outer.done.wait(120)
-                    return  # the caller is gone by now
-                out = json.dumps([{"recipient_id": body["sender"], "text": ANSWER}]).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.done.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class App:
@@ -101,7 +62,8 @@ class App:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[tuple[App, StandInRasa]]:
-    rasa = StandInRasa()
+    rasa = StandInRasa(ANSWER)
+    rasa.drop_held = True  # its app is killed while it holds
     app = App(tmp_path, rasa.url)
     app.start()
     try:

@@ -8,14 +8,11 @@ then calls the app's action endpoint, as the real one does for a custom action.
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import threading
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import uvicorn
@@ -31,56 +28,39 @@ from bot.storage import repository as repo
 from bot.storage.db import Database
 from tests.api.conftest import app_settings
 from tests.polling import poll_until
+from tests.standin_rasa import StandInRasa
 
 TOKEN = "drain-test-action-token-0123456789"
 ANSWER = "好的，这就为您处理。"
 
 
-class StandInRasa:
-    """Answers `/webhooks/rest/webhook` once `release` is set, after calling the app's
-    action endpoint; records what that call got."""
+class ActionCalls:
+    """Rasa's call back into the app for a custom action; records what it got."""
 
     def __init__(self, app_url: str) -> None:
-        self.arrived = threading.Event()
-        self.release = threading.Event()
-        self.action_status: int | str | None = None
-        outer = self
+        self.app_url = app_url
+        self.status: int | str | None = None
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.arrived.set()
-                outer.release.wait(60)
-                try:
-                    resp = httpx.post(
-                        f"{app_url}/actions/webhook",
-                        json={"next_action": "action_that_does_not_exist", "tracker": {}},
-                        headers={"X-Kefu-Action-Token": TOKEN},
-                        timeout=30,
-                    )
-                    outer.action_status = resp.status_code
-                except httpx.HTTPError as exc:
-                    outer.action_status = repr(exc)
-                out = json.dumps([{"recipient_id": body["sender"], "text": ANSWER}]).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def __call__(self) -> None:
+        try:
+            resp = httpx.post(
+                f"{self.app_url}/actions/webhook",
+                json={"next_action": "action_that_does_not_exist", "tracker": {}},
+                headers={"X-Kefu-Action-Token": TOKEN},
+                timeout=30,
+            )
+            self.status = resp.status_code
+        except httpx.HTTPError as exc:
+            self.status = repr(exc)
 
 
 def test_a_turn_under_way_finishes_when_the_app_is_told_to_stop(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
-    rasa = StandInRasa(app_url)
+    action = ActionCalls(app_url)
+    rasa = StandInRasa(ANSWER, before_answer=action)
+    rasa.hold.set()
     settings = app_settings(tmp_path).model_copy(
         update={"rasa": RasaSettings(url=rasa.url, timeout_s=60, action_token=TOKEN)}
     )
@@ -118,17 +98,15 @@ def test_a_turn_under_way_finishes_when_the_app_is_told_to_stop(tmp_path: Path) 
         assert int(refused.headers["Retry-After"]) > 0
         rasa.release.set()
         asking.join(120)
-        assert rasa.action_status == 404  # served by the app's action route (no such action)
+        assert action.status == 404  # served by the app's action route (no such action)
         assert turn["resp"].status_code == 200
         assert [m["text"] for m in turn["resp"].json()] == [ANSWER]
         serving.join(120)
         assert not serving.is_alive()  # stopped once drained
     finally:
-        rasa.release.set()
         server.should_exit = True
+        rasa.close()
         serving.join(60)
-        rasa.server.shutdown()
-        rasa.server.server_close()
     db = Database(settings.db.url)
     with db.session() as s:
         conv = repo.open_conversation(s, "web", "rest-drain")
