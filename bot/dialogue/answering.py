@@ -180,6 +180,7 @@ def answer_in_context(
         bool(named_lines),
         [named_lines, in_play, owned],
         words,
+        text,
     )
     reply = reply_to_match(knowledge, followed.result, tags=tags, channel=channel, today=today)
     if check.outcome == "pick" and check.question_id:

@@ -93,3 +93,28 @@ def test_a_bare_device_name_asks_the_question_before_for_that_device(
     asked = "台式机按开机键没反应"
     r = reply(knowledge, "笔记本呢", Context("power-005", asked, (asked,)))
     assert (r.decision, r.question_id) == ("answer", "power-001")
+
+
+def test_words_only_a_computer_has_are_answered_without_asking_which_device(
+    knowledge: KnowledgeService,
+) -> None:
+    r = reply(knowledge, "c盘红了 怎么清")
+    assert (r.decision, r.question_id) == ("answer", "system-020")
+    r = reply(knowledge, "蓝屏了 一直重启 进不去桌面")
+    assert (r.decision, r.question_id) == ("answer", "system-001")
+
+
+def test_a_problem_the_words_describe_exactly_is_not_asked_back(
+    knowledge: KnowledgeService,
+) -> None:
+    # the computer's 已连接但上不了网, not the phone's 连不上 WiFi (which ranks close)
+    r = reply(knowledge, "wifi显示连着 但网页死活打不开")
+    assert (r.decision, r.question_id) == ("answer", "network-003")
+
+
+def test_a_new_question_naming_its_device_is_answered_for_it(
+    knowledge: KnowledgeService,
+) -> None:
+    asked = "笔记本能用别的type-c充电器充吗"
+    r = reply(knowledge, "那手机的电池健康度在哪看", Context("battery-010", asked, (asked,)))
+    assert (r.decision, r.question_id) == ("answer", "battery-020")

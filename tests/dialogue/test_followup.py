@@ -151,6 +151,58 @@ def test_a_word_of_one_device_settles_which_device() -> None:
     assert (check.outcome, check.question_id) == ("pick", "laptop-off")
 
 
+def phrased(qid: str, products: list[str], title: str, *similar: str) -> StandardQuestion:
+    return StandardQuestion.model_construct(
+        id=qid, title=title, category="", products=products, answer="…", similar=list(similar)
+    )
+
+
+COMPUTER = ["book", "desktop"]
+STORAGE = KnowledgeBase.model_construct(
+    questions={
+        q.id: q
+        for q in (
+            phrased("pc-full", COMPUTER, "电脑存储满了怎么清理", "C盘满了", "c盘红了怎么办"),
+            phrased("pc-split", COMPUTER, "怎么给硬盘分区", "想把C盘分大一点"),
+            phrased("pc-move", COMPUTER, "软件能装到别的盘吗", "软件别装C盘"),
+            phrased("phone-full", ["phone"], "手机存储满了怎么清理", "手机内存满了"),
+            phrased("phone-photos", ["phone"], "手机照片太多怎么清理", "相册满了"),
+            phrased("backup", [], "资料怎么备份", "C盘的东西怎么备份", "怎么清理"),
+        )
+    },
+    catalog={"product_lines": {line: {} for line in ("book", "desktop", "phone")}},
+)
+FULL = result("answer", ("phone-full", 0.86), ("pc-full", 0.85), ("backup", 0.7))
+
+
+def test_a_term_the_base_says_of_one_device_only_settles_which_device() -> None:
+    siblings = list(FULL.candidates[:2])
+    # C盘 is said in phrasings of computer questions only (and of one for every device)
+    assert device_word(STORAGE, "pc-full", siblings, "c盘")
+    # 清理 is said of phones and computers alike
+    assert not device_word(STORAGE, "pc-full", siblings, "清理")
+    check = check_device(STORAGE, FULL, False, [set(), set(), set()], text="C盘红了 怎么清")
+    assert (check.outcome, check.question_id) == ("pick", "pc-full")
+    check = check_device(STORAGE, FULL, False, [set(), set(), set()], text="存储满了 怎么清理")
+    assert check.outcome == "ask"
+
+
+def test_a_match_the_matcher_is_sure_of_is_not_asked_back() -> None:
+    sure = result("answer", ("desktop-off", 0.9), ("laptop-off", 0.88), confidence=0.95)
+    assert check_device(KB, sure, False, [set(), set(), set()]).outcome == "keep"
+    unsure = result("answer", ("desktop-off", 0.9), ("laptop-off", 0.88), confidence=0.7)
+    assert check_device(KB, unsure, False, [set(), set(), set()]).outcome == "ask"
+
+
+def test_a_doubt_between_devices_goes_to_the_device_named() -> None:
+    doubt = result("clarify", ("laptop-off", 0.95), ("phone-off", 0.93))
+    check = check_device(KB, doubt, named=True, known_lines=[{"phone"}, set(), set()])
+    assert (check.outcome, check.question_id) == ("pick", "phone-off")
+    # a doubt between other readings than devices is left to the customer
+    other = result("clarify", ("laptop-off", 0.95), ("laptop-battery", 0.94))
+    assert check_device(KB, other, True, [{"book"}, set(), set()]).outcome == "keep"
+
+
 def test_small_talk_asks_the_knowledge_base_only_when_it_refers_to_it() -> None:
     read_in_context = Reply("answer", "repair-006", context={"reading": "context"})
     assert asks_knowledge(read_in_context, "那来回的邮费谁出？")
