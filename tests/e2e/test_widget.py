@@ -78,6 +78,8 @@ def test_widget_on_another_origin_opens_the_chat_with_the_hosts_token(
         assert shown["width"] < width / 2
 
     chat = page.frame_locator("#kefu-widget iframe")
+    # Type once the chat's script runs and its socket is open, as a person would see it online.
+    expect(chat.locator(".dot.is-online")).to_have_count(1, timeout=REPLY_MS)
     chat.locator("#input").fill("你好")
     chat.locator("#input").press("Enter")
     expect(chat.locator("#thread .msg--bot").first).to_be_visible(timeout=REPLY_MS)
