@@ -56,13 +56,16 @@ def test_supervisor_adds_a_reply_and_an_engineer_inserts_it_with_slash(
     expect(boss.locator("#canned-list .canned", has_text=title)).to_have_count(1)
     context.close()
 
+    # The replies are read when the console starts. Reloaded before the customer asks: while
+    # the console reloads agent1 is offline, and a request for people then becomes a ticket.
+    console.reload()
+    console.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
+
     # a customer with an order number asks for people; agent1 opens the conversation
     chat.send("订单 DD2026120701 还没发货")
     chat.wait_reply(0)
     chat.page.click(".chip[data-text='转人工']")
     sender = chat.page.evaluate("window.kefuChat.state.sender")
-    console.reload()  # the replies are read when the console starts
-    console.wait_for_function("window.kefuAgent && window.kefuAgent.state.connected")
     open_in_console(console, sender)
     console.locator("#transcript .line--user").first.wait_for()
 
