@@ -107,7 +107,7 @@ def build_services(settings: Settings) -> Services:
         leader=None if db.url.startswith("sqlite") else DbLease(db, ttl_s=settings.lease_ttl_s),
         staff=StaffSessions(db, settings.auth.user_check_ttl_s),
         visitors=VisitorTokens(staff_secret(settings), settings.auth.visitor_token_days),
-        logins=LoginThrottle(settings.auth),
+        logins=LoginThrottle(settings.auth, db),
     )
 
 

@@ -7,94 +7,104 @@ failed `address_failures` times, whatever names it tried, waits the same way. A 
 the account's count. While locked, the password is not even checked: the caller answers 429
 with `Retry-After` at once, which also keeps guessing from taking the app's CPU.
 
-The counters live in this process (a replica counts its own share of the attempts; the limits
-are per replica).
+The counts live in the app database (`login_throttle`), so every process and replica adds to
+the same ones: a guesser spread over replicas is locked out as soon as one would lock it.
+Each failure is counted by one atomic UPDATE (PostgreSQL locks the row, SQLite the file), so
+two processes failing at once both count.
 """
 
 from __future__ import annotations
 
-import threading
+import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from bot.config import AuthSettings
+from bot.storage.db import Database
+from bot.storage.models import LoginThrottleCount as Count
 
-_MAX_KEYS = 50_000  # bounded memory under a spray of names and addresses
-
-
-@dataclass
-class _Counter:
-    failures: int = 0
-    last_at: float = 0.0
-    locked_until: float = 0.0
+_PRUNE_EVERY = 200  # failures between two sweeps of idle counts (bounded table under a spray)
 
 
 class LoginThrottle:
-    """Failed-login counters and lockouts.
+    """Failed-login counters and lockouts, shared through the database.
 
     Args:
         settings: the limits (`KEFU_AUTH__LOGIN_*`).
-        clock: monotonic seconds (tests move it).
+        db: the app database (every process on it shares the counts).
+        clock: wall-clock seconds, the same in every process (tests move it).
     """
 
-    def __init__(self, settings: AuthSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, settings: AuthSettings, db: Database, clock: Callable[[], float] = time.time
+    ):
         self.s = settings
+        self.db = db
         self.clock = clock
-        self._counters: dict[str, _Counter] = {}
-        self._lock = threading.Lock()
+        self._calls = itertools.count(1)
 
     def wait_s(self, username: str, address: str) -> float:
         """Seconds before this account or address may try again (0 = now)."""
         now = self.clock()
-        with self._lock:
-            waits = [
-                c.locked_until - now
-                for c in (self._counters.get(_acct(username)), self._counters.get(_addr(address)))
-                if c is not None
-            ]
-        return max([0.0, *waits])
+        with self.db.session() as s:
+            until = s.scalar(
+                select(func.max(Count.locked_until)).where(
+                    Count.key.in_((_acct(username), _addr(address)))
+                )
+            )
+        return max(0.0, (until or 0.0) - now)
 
     def failed(self, username: str, address: str) -> float:
         """Count a failure; returns the lockout it starts (0 = none yet)."""
         now = self.clock()
-        with self._lock:
-            if len(self._counters) > _MAX_KEYS:
-                self._forget_idle(now)
+        with self.db.session() as s:
             waits = [
-                self._count(_acct(username), now, self.s.login_account_failures),
-                self._count(_addr(address), now, self.s.login_address_failures),
+                self._count(s, _acct(username), now, self.s.login_account_failures),
+                self._count(s, _addr(address), now, self.s.login_address_failures),
             ]
+            if next(self._calls) % _PRUNE_EVERY == 0:
+                self._forget_idle(s, now)
         return max(waits)
 
     def succeeded(self, username: str) -> None:
         """A right password: the account starts afresh (the address keeps its count)."""
-        with self._lock:
-            self._counters.pop(_acct(username), None)
+        with self.db.session() as s:
+            s.execute(delete(Count).where(Count.key == _acct(username)))
 
-    def _count(self, key: str, now: float, limit: int) -> float:
-        c = self._counters.get(key)
-        if c is None or now - c.last_at > max(self.s.login_window_s, c.locked_until - c.last_at):
-            c = self._counters[key] = _Counter()
-        c.failures += 1
-        c.last_at = now
-        over = c.failures - limit
+    def _count(self, s: Session, key: str, now: float, limit: int) -> float:
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        s.execute(
+            insert(Count)
+            .values(key=key, failures=0, last_at=now, locked_until=0.0)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        # A count idle past the window (and not locked) starts over; the same statement reads
+        # and writes the row, so concurrent failures of other processes are never lost.
+        stale = (now > Count.last_at + self.s.login_window_s) & (now > Count.locked_until)
+        failures = s.scalar(
+            update(Count)
+            .where(Count.key == key)
+            .values(failures=case((stale, 1), else_=Count.failures + 1), last_at=now)
+            .returning(Count.failures)
+        )
+        over = (failures or 0) - limit
         if over < 0:
             return 0.0
         wait = min(self.s.login_lockout_s * 2 ** min(over, 30), self.s.login_lockout_max_s)
-        c.locked_until = now + wait
-        return wait
+        s.execute(update(Count).where(Count.key == key).values(locked_until=now + wait))
+        return float(wait)
 
-    def _forget_idle(self, now: float) -> None:
-        idle = [
-            k
-            for k, c in self._counters.items()
-            if now - c.last_at > self.s.login_window_s and c.locked_until <= now
-        ]
-        for key in idle:
-            del self._counters[key]
-        if len(self._counters) > _MAX_KEYS:
-            self._counters.clear()
+    def _forget_idle(self, s: Session, now: float) -> None:
+        s.execute(
+            delete(Count).where(
+                Count.last_at < now - self.s.login_window_s, Count.locked_until <= now
+            )
+        )
 
 
 def _acct(username: str) -> str:
@@ -102,4 +112,4 @@ def _acct(username: str) -> str:
 
 
 def _addr(address: str) -> str:
-    return f"addr:{address}"
+    return f"addr:{address[:64]}"

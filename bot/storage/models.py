@@ -125,6 +125,18 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LoginThrottleCount(Base):
+    """Failed logins of one account or one client address, shared by every app process
+    (`bot.auth.throttle`). Times are seconds since the epoch."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # user:<name> | addr:<ip>
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 class AnswerFeedback(Base):
     """A thumbs up or down from the chat page on one bot answer."""
 

@@ -32,16 +32,19 @@ async def login(
     """
     address = request.client.host if request.client else "?"
     throttle = svc.logins
-    if throttle is not None and (wait := throttle.wait_s(form.username, address)) > 0:
+    wait_s = throttle.wait_s if throttle else None
+    if wait_s and (wait := await asyncio.to_thread(wait_s, form.username, address)) > 0:
         raise _locked(wait)
     user = await asyncio.to_thread(authenticate, svc.db, form.username, form.password, svc.settings)
     if user is None:
-        if throttle is not None and (wait := throttle.failed(form.username, address)) > 0:
-            raise _locked(wait)
+        if throttle is not None:
+            wait = await asyncio.to_thread(throttle.failed, form.username, address)
+            if wait > 0:
+                raise _locked(wait)
         detail = {"code": "login_failed", "message": "账号或密码不正确"}
         raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
     if throttle is not None:
-        throttle.succeeded(form.username)
+        await asyncio.to_thread(throttle.succeeded, form.username)
     return {
         "access_token": issue_token(user, svc.settings),
         "token_type": "bearer",
