@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.storage import audit as auditlog
 from bot.storage.models import KbAudit, KbDraft, KbVersion, utcnow
 
 
@@ -107,16 +108,7 @@ def audit(
     **detail: Any,
 ) -> None:
     """Append one entry to the audit log (in the caller's transaction)."""
-    s.add(
-        KbAudit(
-            actor=actor["username"],
-            role=actor["role"],
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            detail=detail,
-        )
-    )
+    s.add(auditlog.entry(KbAudit, actor, action, target_type, target_id, detail))
 
 
 def audit_rows(
@@ -129,25 +121,6 @@ def audit_rows(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The audit log, newest first, filtered; with the total count."""
-    query = select(KbAudit)
-    if actor:
-        query = query.where(KbAudit.actor == actor)
-    if action:
-        query = query.where(KbAudit.action.startswith(action))
-    if target:
-        query = query.where(KbAudit.target_id == target)
-    total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = s.scalars(query.order_by(KbAudit.id.desc()).limit(limit).offset(offset))
-    return total, [
-        {
-            "id": r.id,
-            "at": iso(r.at),
-            "actor": r.actor,
-            "role": r.role,
-            "action": r.action,
-            "target_type": r.target_type,
-            "target_id": r.target_id,
-            "detail": r.detail,
-        }
-        for r in rows
-    ]
+    return auditlog.page(
+        s, KbAudit, actor=actor, action=action, target_id=target, limit=limit, offset=offset
+    )

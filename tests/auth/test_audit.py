@@ -86,3 +86,34 @@ def test_only_supervisors_and_admins_read_the_audit_log(app: App) -> None:
         assert app.call(user, "GET", "/api/audit").status_code == 403
     for params in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"target_type": "x"}):
         assert app.call("super", "GET", "/api/audit", params=params).status_code == 422
+
+
+def receive(ws: Any, kind: str) -> dict[str, Any]:
+    """The next frame of `kind` on a console socket (others skipped)."""
+    while True:
+        frame = dict(ws.receive_json())
+        if frame.get("type") == kind:
+            return frame
+
+
+def test_console_socket_reads_are_audited_once_per_handoff_and_connection(app: App) -> None:
+    waiting, _ = customer_with_work(app, "audit-console-1")
+    token = app.tokens["agent2"]
+    with app.client.websocket_connect(f"/ws/agent?token={token}") as ws:
+        snapshot = receive(ws, "snapshot")
+        assert waiting in [h["id"] for h in snapshot["handoffs"]]
+        later, _ = customer_with_work(app, "audit-console-2")  # after the snapshot
+        for text in ("已电话联系客户", "客户说明天再来"):
+            sent = app.call("agent1", "POST", f"/api/handoffs/{later}/notes", json={"text": text})
+            assert sent.status_code == 200
+            assert receive(ws, "note")["handoff_id"] == later
+
+    listed = log(app, actor="agent2", action="handoff.list")["items"]
+    assert len(listed) == 1 and waiting in listed[0]["detail"]["ids"]
+    assert listed[0]["detail"]["via"] == "console"
+    read = log(app, actor="agent2", target_type="handoff", target_id=str(later))["items"]
+    assert [(e["action"], e["detail"]) for e in read] == [("handoff.read", {"via": "console"})]
+
+    with app.client.websocket_connect(f"/ws/agent?token={token}") as ws:
+        receive(ws, "snapshot")  # a new connection lists afresh
+    assert log(app, actor="agent2", action="handoff.list")["total"] == 2

@@ -19,6 +19,7 @@ from fastapi import (
 )
 from pydantic import BaseModel, Field
 
+from bot.api.console_audit import AuditedSend
 from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles, staff_claims
 from bot.handoff import HandoffError, HandoffService, live, queries
 from bot.services import current
@@ -336,16 +337,22 @@ async def console_socket(ws: WebSocket, svc: ServicesDep, token: str = "") -> No
     def allowed() -> bool:  # a revoked or disabled engineer's console stops at its next ping
         return svc.staff is None or svc.staff.allows(claims)
 
-    await _console(ws, svc.handoff, claims["username"], claims["role"], allowed)
+    send = AuditedSend(ws.send_json, svc.handoff.db, dict(claims))
+    await _console(ws, send, svc.handoff, claims["username"], claims["role"], allowed)
 
 
 async def _console(
-    ws: WebSocket, handoff: HandoffService, user: str, role: str, allowed: Callable[[], bool]
+    ws: WebSocket,
+    send: AuditedSend,
+    handoff: HandoffService,
+    user: str,
+    role: str,
+    allowed: Callable[[], bool],
 ) -> None:
-    cid = handoff.connect_console(user, role, ws.send_json)
+    cid = handoff.connect_console(user, role, send)
     try:
         await handoff.presence(user)
-        await ws.send_json(await queries.snapshot(handoff, user, role))
+        await send(await queries.snapshot(handoff, user, role))
         await queries.broadcast_overview(handoff)
         await handoff.dispatch()
         while True:
