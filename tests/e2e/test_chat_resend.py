@@ -1,4 +1,6 @@
-"""The chat page sends again what the server acknowledged but never answered.
+"""The chat page sends again what the server acknowledged but never answered, after a
+reconnect and after a reload or a reopened tab (its outbox is in localStorage), and what was
+typed while the app was down.
 
 The real app (`bot serve --no-rasa`, a subprocess on a real SQLite database) and the real page
 in headless Chromium. Rasa is a stand-in HTTP server, so the test decides when a turn hangs:
@@ -10,13 +12,15 @@ bring the answer.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from bot.config import ROOT
 from bot.runtime.stack import free_port, wait_http
@@ -32,12 +36,13 @@ class App:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = work / "app.log"
+        self.db = work / "kefu.db"
         self.env = dict(
             os.environ,
             KEFU_PORT=str(self.port),
             KEFU_RASA__URL=rasa_url,
             KEFU_RASA__TIMEOUT_S="60",
-            KEFU_DB__URL=f"sqlite:///{work / 'kefu.db'}",
+            KEFU_DB__URL=f"sqlite:///{self.db}",
             KEFU_VAR_DIR=str(work / "var"),
             KEFU_RECOVERY__GRACE_S="86400",
         )
@@ -58,6 +63,12 @@ class App:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+    def stored(self, role: str, text: str) -> int:
+        """How many messages of `role` with `text` the app's database holds."""
+        with sqlite3.connect(self.db) as conn:
+            query = "SELECT count(*) FROM messages WHERE role = ? AND text = ?"
+            return int(conn.execute(query, (role, text)).fetchone()[0])
 
 
 @pytest.fixture
@@ -101,3 +112,93 @@ def test_a_message_acknowledged_but_never_answered_is_sent_again_after_a_reconne
     finally:
         context.close()
     assert errors == []
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(f"{url}/chat")
+    page.wait_for_function("window.kefuChat && window.kefuChat.state.histories >= 1")
+
+
+def reload_fails(page: Page) -> None:
+    """Reload while the app is down: the browser shows its error page (the chat page is gone,
+    with whatever it held in memory)."""
+    with pytest.raises(PlaywrightError):
+        page.reload()
+
+
+def outbox_keys(page: Page) -> list[str]:
+    keys = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('kefu.outbox.'))")
+    return list(keys)
+
+
+def test_a_message_cut_short_by_a_crash_is_answered_once_after_a_reload(
+    browser: Browser, stack: tuple[App, StandInRasa]
+) -> None:
+    app, rasa = stack
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        open_chat(page, app.url)
+        rasa.hold.set()
+        page.evaluate("window.kefuChat.send('电脑开不了机')")
+        expect(page.locator(".msg--user .msg__status").last).to_have_text("✓")  # acknowledged
+        assert rasa.arrived.wait(60)  # the turn waits on Rasa
+        assert len(outbox_keys(page)) == 1
+        app.kill()  # the app dies mid-turn
+        reload_fails(page)  # and the page is reloaded before it is back
+        rasa.hold.clear()
+        app.start()
+        open_chat(page, app.url)
+        answer = page.locator(".msg--bot").filter(has_text=ANSWER)
+        expect(answer).to_have_count(1, timeout=60_000)
+        page.wait_for_function("window.kefuChat.state.awaiting === 0")
+        assert page.evaluate("window.kefuChat.state.restored") == 1
+        assert page.evaluate("window.kefuChat.state.resent") == 1  # the same id, once
+        expect(page.locator(".msg--user").filter(has_text="电脑开不了机")).to_have_count(1)
+        assert outbox_keys(page) == []
+        page.reload()  # nothing is sent a third time
+        page.wait_for_function("window.kefuChat.state.histories >= 1")
+        assert page.evaluate("window.kefuChat.state.restored") == 0
+    finally:
+        context.close()
+    assert errors == []
+    assert app.stored("user", "电脑开不了机") == 1
+    assert app.stored("bot", ANSWER) == 1
+
+
+def test_a_message_typed_while_the_app_is_down_survives_a_closed_tab_and_is_answered_once(
+    browser: Browser, stack: tuple[App, StandInRasa]
+) -> None:
+    app, _ = stack
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    try:
+        open_chat(page, app.url)
+        app.kill()  # stopped before the customer sends
+        page.wait_for_function("window.kefuChat.state.status === 'closed'")
+        page.evaluate("window.kefuChat.send('耳机连不上蓝牙')")
+        expect(page.locator(".msg--user .msg__status").last).to_have_text(
+            "等待网络，连接恢复后自动发送"
+        )
+        assert len(outbox_keys(page)) == 1
+        page.close()  # the customer closes the tab
+        app.start()
+        page = context.new_page()  # and opens the chat again
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        open_chat(page, app.url)
+        answer = page.locator(".msg--bot").filter(has_text=ANSWER)
+        expect(answer).to_have_count(1, timeout=60_000)
+        expect(page.locator(".msg--user").filter(has_text="耳机连不上蓝牙")).to_have_count(1)
+        page.wait_for_function("window.kefuChat.state.awaiting === 0")
+        assert page.evaluate("window.kefuChat.state.restored") == 1
+        assert outbox_keys(page) == []
+    finally:
+        context.close()
+    assert errors == []
+    assert app.stored("user", "耳机连不上蓝牙") == 1
+    assert app.stored("bot", ANSWER) == 1

@@ -12,11 +12,14 @@
 import { byId, charCount, el, enterSends } from "./lib/dom.js";
 import { uuid } from "./lib/format.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
+import { Outbox } from "./chat/outbox.js";
 import { ratingCard } from "./chat/rating.js";
 import { engineerName, setUserStatus, Thread } from "./chat/thread.js";
 
 /** @typedef {import("./lib/types.js").ChatFrame} ChatFrame */
 /** @typedef {import("./lib/types.js").ChatMessage} ChatMessage */
+/** @typedef {import("./chat/outbox.js").OutboxEntry} OutboxEntry */
+/** @typedef {{text: string, payload: string | null, el: HTMLElement | null, at: number}} Sent a message on its way */
 
 const MAX_CHARS = 2000;
 const TOKEN_KEY = "kefu.visitor"; // the signed visitor token (bot/auth/visitor.py)
@@ -54,6 +57,7 @@ const state = {
   queued: 0, // user messages not yet acknowledged by the server
   awaiting: 0, // acknowledged user messages whose turn has not finished yet
   resent: 0, // acknowledged messages sent again after a reconnect (their turn was cut short)
+  restored: 0, // messages an earlier page of this visitor left unanswered, taken up again
   mode: "bot", // bot | queue (waiting for an engineer) | agent (an engineer has the conversation)
   agentName: "",
   typing: false, // the typing indicator is showing
@@ -61,15 +65,19 @@ const state = {
   queue: null,
 };
 
-/** @type {Map<string, {text: string, payload: string | null, el: HTMLElement}>} client id -> unacknowledged message, in send order */
+/** @type {Map<string, Sent>} client id -> unacknowledged message, in send order */
 const pending = new Map();
 /**
  * Acknowledged messages whose turn has not finished (no `done` frame, no reply to them yet).
  * After a reconnect those the server left unanswered (its process stopped mid-turn) are sent
  * again with the same id: the server answers each once (it de-duplicates by id).
- * @type {Map<string, {text: string, payload: string | null, el: HTMLElement}>}
+ * @type {Map<string, Sent>}
  */
 const awaiting = new Map();
+/** Both maps, kept in localStorage too: a reload or a closed tab loses nothing (chat/outbox.js). */
+const outbox = new Outbox(visitor.sender);
+/** What an earlier page of this visitor left unanswered: taken up after the first history. */
+let restored = outbox.load();
 /** ids sent on the current connection (a flushed message is not sent twice after the history) */
 const sentNow = new Set();
 /** @type {{role: string, text: string}[]} messages the server also has, in render order */
@@ -150,6 +158,7 @@ function loadVisitor() {
  * @param {string} sender
  */
 function keepVisitor(token, sender) {
+  outbox.rekey(sender, [...entries(pending, false), ...entries(awaiting, true), ...restored]);
   visitor.token = token;
   visitor.sender = state.sender = sender;
   try {
@@ -280,6 +289,7 @@ function handle(msg) {
         // the server refused this message for good: stop re-sending it
         setUserStatus(pending.get(msg.id)?.el, "failed");
         pending.delete(msg.id);
+        outbox.drop(msg.id);
         state.queued = pending.size;
       }
       thread.render({ role: "error", text: msg.text || "抱歉，服务暂时不可用，请稍后再试。" }, { live: true });
@@ -324,6 +334,7 @@ function onAck(id) {
   state.queued = pending.size;
   awaiting.set(id, p);
   state.awaiting = awaiting.size;
+  outbox.put(entry(id, p, true));
   setUserStatus(p.el, "acked");
   known.push({ role: "user", text: p.text });
 }
@@ -331,6 +342,62 @@ function onAck(id) {
 /** @param {string | undefined | null} id the turn of this message finished */
 function settle(id) {
   if (!id || !awaiting.delete(id)) return;
+  state.awaiting = awaiting.size;
+  outbox.drop(id);
+}
+
+/**
+ * @param {string} id
+ * @param {Sent} p
+ * @param {boolean} acked
+ * @returns {OutboxEntry}
+ */
+function entry(id, p, acked) {
+  return { id, text: p.text, payload: p.payload, acked, at: p.at };
+}
+
+/**
+ * @param {Map<string, Sent>} map
+ * @param {boolean} acked
+ */
+function entries(map, acked) {
+  return [...map].map(([id, p]) => entry(id, p, acked));
+}
+
+/**
+ * The first history after the page loaded: what an earlier page of this visitor left in the
+ * outbox goes again with its id, unless the history says its turn finished. One the server
+ * never stored is shown again (after the history) and sent like a new message.
+ * @param {ChatMessage[]} list
+ * @param {Map<string, HTMLElement>} shown the history's user messages by client id
+ */
+function takeUpRestored(list, shown) {
+  /** @type {Map<string, boolean>} */
+  const turns = new Map();
+  for (const m of list) if (m?.role === "user" && m.client_id) turns.set(m.client_id, !!m.answered);
+  const left = restored;
+  restored = [];
+  for (const r of left) {
+    if (pending.has(r.id) || awaiting.has(r.id)) continue;
+    if (turns.get(r.id) === true) {
+      outbox.drop(r.id); // answered: the history shows it
+      continue;
+    }
+    const p = { text: r.text, payload: r.payload, el: shown.get(r.id) || null, at: r.at };
+    if (turns.has(r.id)) {
+      awaiting.set(r.id, p); // stored, its turn cut short
+    } else {
+      p.el = thread.render({ role: "user", text: r.text }, { live: true, clientId: r.id });
+      pending.set(r.id, p);
+      setUserStatus(p.el, "queued");
+    }
+    state.restored += 1;
+    sentNow.add(r.id);
+    const frame = withMetadata({ type: "message", id: r.id, text: r.text, ...(r.payload ? { payload: r.payload } : {}) });
+    if (socket.send(frame) && turns.has(r.id)) state.resent += 1;
+    if (!turns.has(r.id)) setUserStatus(p.el, "");
+  }
+  state.queued = pending.size;
   state.awaiting = awaiting.size;
 }
 
@@ -362,15 +429,22 @@ function followMode(m) {
 /** @param {ChatMessage[]} list */
 function applyHistory(list) {
   state.histories += 1;
-  if (!thread.hasMessages()) {
+  // Nothing from the server on screen yet (what shows was typed before it answered, e.g.
+  // while it was unreachable): the history goes first, those messages after it.
+  if (!known.length) {
+    /** @type {Map<string, HTMLElement>} */
+    const shown = new Map();
     for (const m of list) {
       if (!m?.role) continue;
       const li = thread.render(m);
       if (m.role === "user") setUserStatus(li, "acked");
+      if (m.role === "user" && m.client_id) shown.set(m.client_id, li);
       followMode(m);
       known.push({ role: m.role, text: m.text || "" });
     }
+    for (const p of pending.values()) if (p.el) els.thread.appendChild(p.el);
     setStatus(/** @type {any} */ (state.status));
+    takeUpRestored(list, shown);
     thread.scrollToBottom();
     return;
   }
@@ -431,7 +505,9 @@ function flushPending() {
 function sendMessage(text, payload) {
   const id = uuid();
   const li = thread.render({ role: "user", text }, { live: true, clientId: id });
-  pending.set(id, { text, payload, el: li });
+  const p = { text, payload, el: li, at: Date.now() };
+  pending.set(id, p);
+  outbox.put(entry(id, p, false));
   state.queued = pending.size;
   const frame = withMetadata({ type: "message", id, text, ...(payload ? { payload } : {}) });
   if (socket.send(frame)) {
