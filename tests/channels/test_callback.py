@@ -27,16 +27,22 @@ def greetings() -> list[str]:
 
 class TestVerification:
     def test_signed_verification_echoes_echostr(self, wechat: WechatStack) -> None:
-        query = {**wechat.sim.signed_query("1732350000", "n0nce"), "echostr": "5837397749"}
+        query = {**wechat.sim.signed_query(str(int(time.time())), "n0nce"), "echostr": "5837397749"}
         resp = httpx.get(wechat.sim.url, params=query)
         assert (resp.status_code, resp.text) == (200, "5837397749")
 
     def test_badly_signed_verification_is_refused(self, wechat: WechatStack) -> None:
-        query = {**wechat.sim.signed_query("1732350000", "n0nce"), "echostr": "1"}
+        query = {**wechat.sim.signed_query(str(int(time.time())), "n0nce"), "echostr": "1"}
         query["nonce"] = "other"
         resp = httpx.get(wechat.sim.url, params=query)
         assert resp.status_code == 403
         assert resp.json()["error"]["code"] == "bad_signature"
+
+    def test_a_verification_signed_in_2020_is_refused(self, wechat: WechatStack) -> None:
+        query = {**wechat.sim.signed_query("1580000000", "n0nce"), "echostr": "1"}
+        resp = httpx.get(wechat.sim.url, params=query)
+        assert resp.status_code == 403
+        assert resp.json()["error"]["code"] == "stale_timestamp"
 
 
 class TestText:

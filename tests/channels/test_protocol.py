@@ -74,6 +74,13 @@ class TestSignatures:
             protocol().parse(stale, to_xml(TEXT).encode())
         assert (err.value.status, err.value.code) == (403, "stale_timestamp")
 
+    def test_url_verification_outside_the_timestamp_window_is_refused(self) -> None:
+        ts = "1580000000"  # 2020
+        assert not protocol().verify_url(Query(sha1_signature(TOKEN, ts, NONCE), ts, NONCE))
+        with pytest.raises(ProtocolError) as err:
+            protocol().check_signed(Query(sha1_signature(TOKEN, ts, NONCE), ts, NONCE))
+        assert (err.value.status, err.value.code) == (403, "stale_timestamp")
+
     def test_timestamp_window_is_a_setting(self) -> None:
         ts = str(int(time.time()) - 400)
         late = Query(sha1_signature(TOKEN, ts, NONCE), ts, NONCE)

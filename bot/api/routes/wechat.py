@@ -55,9 +55,12 @@ async def verify(
     nonce: str = "",
     echostr: str = "",
 ) -> PlainTextResponse:
-    """URL verification: echo `echostr` when the request is signed with our token."""
-    if not channel.protocol.verify_url(Query(signature, timestamp, nonce)):
-        raise HTTPException(403, detail={"code": "bad_signature", "message": "bad signature"})
+    """URL verification: echo `echostr` when the request is signed with our token (with a
+    timestamp inside the window)."""
+    try:
+        channel.protocol.check_signed(Query(signature, timestamp, nonce))
+    except ProtocolError as exc:
+        raise HTTPException(exc.status, detail={"code": exc.code, "message": exc.message}) from exc
     return PlainTextResponse(echostr)
 
 

@@ -94,18 +94,25 @@ class Protocol:
             raise ValueError(f"mode {self.mode} needs KEFU_WECHAT__AES_KEY")
 
     def verify_url(self, query: Query) -> bool:
-        """True when a URL-verification request is signed with our token."""
+        """True when a URL-verification request is signed with our token, recently."""
         try:
-            check_signature(self.token, query.signature, query.timestamp, query.nonce)
-        except InvalidSignatureException:
+            self.check_signed(query)
+        except ProtocolError:
             return False
         return True
 
+    def check_signed(self, query: Query) -> None:
+        """Refuse (ProtocolError 403) a query not signed with our token, or signed with a
+        timestamp outside the window (a replayed capture)."""
+        try:
+            check_signature(self.token, query.signature, query.timestamp, query.nonce)
+        except InvalidSignatureException as exc:
+            raise ProtocolError(403, "bad_signature", "signature does not match") from exc
+        self._check_timestamp(query.timestamp)
+
     def parse(self, query: Query, body: bytes) -> Incoming:
         """Check the signature, decrypt when encrypted, and parse the message."""
-        if not self.verify_url(query):
-            raise ProtocolError(403, "bad_signature", "signature does not match")
-        self._check_timestamp(query.timestamp)
+        self.check_signed(query)
         encrypted = (query.encrypt_type or "").lower() == "aes"
         if encrypted:
             xml = self._decrypt(query, body)
