@@ -11,14 +11,17 @@ The protocol is Rasa's (`rasa/core/channels/socketio.py`, session persistence on
 - engineers' messages (after a handoff) reach the session's room as `bot_uttered` too.
 
 Who a client is: session ids are issued by the server and signed, and a client that presents an
-id the server did not issue gets a new one (the widget adopts what `session_confirm` says), so
-knowing someone's id from a log line is not enough to take their conversation over; the channel
-is `socketio`, apart from the web page's and WeChat's senders. With Redis
+id the server did not issue gets a new one (the widget adopts what `session_confirm` says). The
+session id is the client's secret: the conversation's sender is its unsigned part
+(`sio-<hex>`, what staff, URLs and logs see), so knowing a sender from a log line or the
+console is not enough to take the conversation over. The channel is `socketio`, apart from the
+web page's and WeChat's senders. With Redis
 (`KEFU_REDIS__URL`) emits reach a session's socket on any replica.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -27,8 +30,10 @@ from collections.abc import Callable
 from typing import Any
 
 import socketio
+from sqlalchemy import select
 
 from bot.gateway.types import Button, Inbound, Outbound
+from bot.storage.models import ChannelIdentity
 
 log = logging.getLogger(__name__)
 CHANNEL = "socketio"
@@ -73,6 +78,11 @@ class SessionIds:
         return hmac.compare_digest(sig, self._sign(raw))
 
 
+def sender_of(session_id: str) -> str:
+    """The sender of a (valid) session id's conversation: its unsigned part, never the id."""
+    return f"sio-{session_id.split('.')[0]}"
+
+
 class RasaSocketChannel:
     """The socket.io server and its event handlers.
 
@@ -106,18 +116,34 @@ class RasaSocketChannel:
 
     async def _session_request(self, sid: str, data: Any) -> None:
         asked = data.get("session_id") if isinstance(data, dict) else None
-        session_id = asked if self.ids.valid(asked) else self.ids.issue()
-        await self.sio.enter_room(sid, session_id)
-        await self.sio.save_session(sid, {"session_id": session_id})
+        session_id = asked if isinstance(asked, str) and self.ids.valid(asked) else self.ids.issue()
+        sender = await asyncio.to_thread(self._sender, session_id)
+        await self.sio.enter_room(sid, sender)  # replies and engineers' messages go to the room
+        await self.sio.save_session(sid, {"session_id": session_id, "sender": sender})
         await self.sio.emit("session_confirm", session_id, room=sid)
+
+    def _sender(self, session_id: str) -> str:
+        """`sender_of`; a session whose conversation began under the whole id (before senders
+        left the signature out) keeps that sender, so it goes on where it was."""
+        db = getattr(self.services(), "db", None)
+        if db is not None:
+            with db.session() as s:
+                legacy = s.scalar(
+                    select(ChannelIdentity.id).where(
+                        ChannelIdentity.channel == CHANNEL, ChannelIdentity.sender == session_id
+                    )
+                )
+            if legacy is not None:
+                return session_id
+        return sender_of(session_id)
 
     async def _user_uttered(self, sid: str, data: Any) -> None:
         session = await self.sio.get_session(sid)
-        session_id = session.get("session_id")
+        sender = session.get("sender")
         svc = self.services()
-        if not session_id:  # a client that skipped session_request
+        if not sender:  # a client that skipped session_request
             await self._session_request(sid, None)
-            session_id = (await self.sio.get_session(sid))["session_id"]
+            sender = (await self.sio.get_session(sid))["sender"]
         text = data.get("message") if isinstance(data, dict) else None
         if not isinstance(text, str) or not text.strip():
             await self.sio.emit("bot_uttered", {"text": svc.texts.get("empty_message")}, room=sid)
@@ -131,7 +157,7 @@ class RasaSocketChannel:
         metadata = {str(k)[:64]: str(v)[:256] for k, v in list(custom.items())[:8]}
         inbound = Inbound(
             channel=CHANNEL,
-            sender=session_id,
+            sender=sender,
             text=text,
             payload=text if text.startswith("/") else None,
             metadata=metadata,
@@ -139,7 +165,7 @@ class RasaSocketChannel:
         turn = await svc.gateway.handle(inbound)
         for reply in turn.replies:
             for frame in frames(reply):
-                await self.sio.emit("bot_uttered", frame, room=session_id)
+                await self.sio.emit("bot_uttered", frame, room=sender)
 
     async def deliver(
         self, sender: str, text: str, buttons: list[Button], conversation_id: int

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from websockets.sync.client import ClientConnection, connect
 
+from bot.channels.socketio import sender_of
+from bot.storage.models import ChannelIdentity, Customer
 from tests.e2e.helpers import other_site
 
 pytestmark = pytest.mark.e2e
@@ -88,7 +91,7 @@ def test_rasa_socketio_protocol_answers_offers_quick_replies_and_issues_the_ids(
 
         answer = client.say(session_id, TITLE)
         assert "查询路径" in answer["text"]
-        assert _channel_of(live_stack.db_url, session_id) == ["socketio"]
+        assert _channel_of(live_stack.db_url, sender_of(session_id)) == ["socketio"]
 
         offered = client.say(session_id, AMBIGUOUS)
         replies = offered.get("quick_replies") or []
@@ -101,6 +104,43 @@ def test_rasa_socketio_protocol_answers_offers_quick_replies_and_issues_the_ids(
         forged = client.session(session_id[:-1] + ("0" if session_id[-1] != "0" else "1"))
         assert forged != session_id
     finally:
+        client.close()
+
+
+def test_the_sender_staff_and_logs_see_does_not_open_the_session(live_stack: Any) -> None:
+    """The session id is the client's secret; the conversation is stored under its unsigned
+    part, and presenting that (from a log line, a console URL) gets a new session."""
+    client = RawSocketIO(live_stack.url)
+    try:
+        session_id = client.session(None)
+        assert "查询路径" in client.say(session_id, TITLE)["text"]
+        sender = sender_of(session_id)
+        assert sender.startswith("sio-") and session_id.split(".")[1] not in sender
+        assert _channel_of(live_stack.db_url, session_id) == []  # the secret is not stored
+        assert _channel_of(live_stack.db_url, sender) == ["socketio"]
+        assert client.session(sender) != session_id
+        assert client.session(session_id.split(".")[0]) != session_id
+    finally:
+        client.close()
+
+
+def test_a_session_begun_under_its_whole_id_keeps_its_conversation(live_stack: Any) -> None:
+    """Conversations stored before senders left the signature out go on under the whole id."""
+    client = RawSocketIO(live_stack.url)
+    engine = create_engine(live_stack.db_url)
+    try:
+        session_id = client.session(None)
+        with Session(engine) as s, s.begin():
+            customer = Customer(profile={})
+            s.add(customer)
+            s.flush()
+            s.add(ChannelIdentity(channel="socketio", sender=session_id, customer_id=customer.id))
+        assert client.session(session_id) == session_id
+        assert "查询路径" in client.say(session_id, TITLE)["text"]
+        assert _channel_of(live_stack.db_url, session_id) == ["socketio"]
+        assert _channel_of(live_stack.db_url, sender_of(session_id)) == []
+    finally:
+        engine.dispose()
         client.close()
 
 
