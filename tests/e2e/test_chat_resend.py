@@ -1,6 +1,7 @@
 """The chat page sends again what the server acknowledged but never answered, after a
 reconnect and after a reload or a reopened tab (its outbox is in localStorage), and what was
-typed while the app was down.
+typed while the app was down; a REST client's retry with its `Idempotency-Key` after the same
+crash.
 
 The real app (`bot serve --no-rasa`, a subprocess on a real SQLite database) and the real page
 in headless Chromium. Rasa is a stand-in HTTP server, so the test decides when a turn hangs:
@@ -16,8 +17,10 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -201,4 +204,34 @@ def test_a_message_typed_while_the_app_is_down_survives_a_closed_tab_and_is_answ
         context.close()
     assert errors == []
     assert app.stored("user", "耳机连不上蓝牙") == 1
+    assert app.stored("bot", ANSWER) == 1
+
+
+def test_a_rest_retry_after_a_crash_mid_turn_is_answered_once_with_its_idempotency_key(
+    stack: tuple[App, StandInRasa],
+) -> None:
+    """The client saw an error (the app died mid-turn); its retry with the same key gets the
+    answer, a second retry the same answer, and the message is stored and answered once."""
+    app, rasa = stack
+    body = {"sender": "rest-crash-1", "message": "电脑开不了机"}
+    headers = {"Idempotency-Key": "order-7-retry"}
+    rasa.hold.set()
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(
+            httpx.post, f"{app.url}/webhooks/rest/webhook", json=body, headers=headers, timeout=90
+        )
+        assert rasa.arrived.wait(60)  # stored, and the turn waits on Rasa
+        app.kill()
+        with pytest.raises(httpx.HTTPError):
+            first.result()
+    rasa.hold.clear()
+    app.start()
+    retries = [
+        httpx.post(f"{app.url}/webhooks/rest/webhook", json=body, headers=headers, timeout=90)
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in retries] == [200, 200]
+    assert [m.get("text") for m in retries[0].json()] == [ANSWER]
+    assert retries[1].json() == retries[0].json()
+    assert app.stored("user", "电脑开不了机") == 1
     assert app.stored("bot", ANSWER) == 1
