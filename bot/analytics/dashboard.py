@@ -1,4 +1,5 @@
-"""Everything the page's first view shows, in one read (one session, a handful of queries)."""
+"""Everything the page's first view shows, in one read (one session, a handful of queries
+over the rollups of `bot.analytics.cubes`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.analytics import cubes
 from bot.analytics.charts import Charts
 from bot.analytics.filters import Filters
 from bot.analytics.releases import releases
@@ -16,20 +17,6 @@ from bot.analytics.settings import AnalyticsSettings
 from bot.analytics.summary import summary
 from bot.quality import board
 from bot.quality.rules import RuleBook
-from bot.storage.supervision import AnalyticsContact as C
-
-
-def options(s: Session) -> dict[str, list[Any]]:
-    """The values the filters offer (what the facts hold)."""
-    out: dict[str, list[Any]] = {}
-    for name, column in (
-        ("channels", C.channel),
-        ("queues", C.queue),
-        ("product_lines", C.product_line),
-        ("categories", C.category),
-    ):
-        out[name] = sorted(v for v in s.scalars(select(column).distinct()) if v)
-    return out
 
 
 def dashboard(
@@ -52,6 +39,6 @@ def dashboard(
         "alerts": board.alerts(s, limit=30),
         "emotion_alerts": board.alerts(s, kind="emotion", limit=20),
         "precision": board.precision(s, book),
-        "options": options(s),
+        "options": cubes.options(s),
         "today": today.isoformat(),
     }

@@ -86,6 +86,17 @@ def where(f: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
     return out
 
 
+def rollup_where(f: Filters, table: Any) -> list[ColumnElement[bool]]:
+    """SQL conditions on a rollup table (`bot.analytics.cubes`) for the filters: its rows of
+    the range's days hold exactly the contacts `where` selects."""
+    out: list[ColumnElement[bool]] = [table.day >= f.start, table.day <= f.end]
+    for name in ("channel", "product_line", "category", "tier", "queue"):
+        value = getattr(f, name)
+        if value is not None:
+            out.append(getattr(table, name) == value)
+    return out
+
+
 def metric_condition(metric: Metric, service_level_s: float, emotion: float) -> Col[bool] | None:
     """The contacts a metric counts (None = all)."""
     return {
@@ -144,14 +155,6 @@ def offset_hours(tz: ZoneInfo, when: datetime) -> float:
     """The centre's UTC offset at `when`, in hours."""
     delta = when.astimezone(tz).utcoffset() or timedelta()
     return delta.total_seconds() / 3600
-
-
-def local_day(column: Any, tz: ZoneInfo, dialect: str) -> Any:
-    """The centre's calendar day of a timestamp column, as text YYYY-MM-DD."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone(tz.key, column), "YYYY-MM-DD")
-    hours = offset_hours(tz, datetime.now(tz))
-    return func.strftime("%Y-%m-%d", column, f"{hours:+.2f} hours")
 
 
 def local_part(column: Any, part: Literal["hour"], tz: ZoneInfo, dialect: str) -> Any:

@@ -4,8 +4,9 @@ Each run looks at the conversations with messages stored since its watermark (a 
 minus a margin for transactions that commit out of order; ids, not times, so that history
 written with earlier times is seen too) and those with a rating since, rebuilds their last
 contact onward from the stored rows, then settles the re-contact window of the customers
-concerned. Safe to run again over the same rows; meant to run on one replica at a time
-(`bot.analytics.jobs`).
+concerned; the days it touched are marked and, at the end, rebuilt in the rollups the
+dashboard reads (`bot.analytics.cubes`). Safe to run again over the same rows; meant to run
+on one replica at a time (`bot.analytics.jobs`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.analytics import words
+from bot.analytics import cubes, words
 from bot.analytics.contacts import Contact, QuestionInfo, build, outcome, split
 from bot.analytics.settings import AnalyticsSettings
 from bot.handoff.store import aware
@@ -60,6 +62,7 @@ class Rollup:
         db: the app database.
         settings: the `analytics` settings group.
         questions: category and product line of each standard question (of the live base).
+        tz: the centre's time zone (the rollups' days).
     """
 
     def __init__(
@@ -67,10 +70,12 @@ class Rollup:
         db: Database,
         settings: AnalyticsSettings,
         questions: Callable[[], QuestionInfo],
+        tz: ZoneInfo,
     ) -> None:
         self.db = db
         self.conf = settings
         self.questions = questions
+        self.tz = tz
 
     def run(self, batch: int = 400) -> int:
         """Roll up what changed since the last run; returns how many conversations were seen."""
@@ -90,22 +95,26 @@ class Rollup:
                     s.scalars(select(ServiceRating.conversation_id).where(ServiceRating.id > rated))
                 )
             )
-        if not ids:
-            return 0
-        info = self.questions()
-        for i in range(0, len(ids), batch):
+        if ids:
+            info = self.questions()
+            for i in range(0, len(ids), batch):
+                with self.db.session() as s:
+                    customers, since, days = self._rebuild(s, ids[i : i + batch], info)
+                    days |= self._recontacts(s, customers, since)
+                    cubes.mark(s, days)
             with self.db.session() as s:
-                customers, since = self._rebuild(s, ids[i : i + batch], info)
-                self._recontacts(s, customers, since)
+                state = s.get(AnalyticsState, STATE) or AnalyticsState(name=STATE, value={})
+                state.value = {"message_id": newest, "rating_id": top_rating}
+                s.merge(state)
         with self.db.session() as s:
-            state = s.get(AnalyticsState, STATE) or AnalyticsState(name=STATE, value={})
-            state.value = {"message_id": newest, "rating_id": top_rating}
-            s.merge(state)
+            cubes.refresh(s, self.tz, self.conf)
         return len(ids)
 
-    def _rebuild(self, s: Session, ids: list[int], info: QuestionInfo) -> tuple[set[int], datetime]:
-        """Rebuild the last contact onward of each conversation; returns the customers and
-        the earliest contact start touched."""
+    def _rebuild(
+        self, s: Session, ids: list[int], info: QuestionInfo
+    ) -> tuple[set[int], datetime, set[date]]:
+        """Rebuild the last contact onward of each conversation; returns the customers, the
+        earliest contact start touched and the days of the contacts removed or written."""
         last = dict(
             s.execute(
                 select(AnalyticsContact.conversation_id, func.max(AnalyticsContact.seq))
@@ -119,9 +128,11 @@ class Rollup:
                 AnalyticsContact.conversation_id,
                 AnalyticsContact.seq,
                 AnalyticsContact.first_message_id,
+                AnalyticsContact.started_at,
             ).where(AnalyticsContact.conversation_id.in_(ids))
         ).all()
         stale = [r for r in redo if last.get(r[1]) == r[2]]
+        days = {cubes.day_of(r[4], self.tz) for r in stale}
         from_msg = {r[1]: r[3] for r in stale}
         if stale:
             gone = [r[0] for r in stale]
@@ -168,10 +179,11 @@ class Rollup:
                 build(contact, hs, ratings, sessions.get(cid, []), info, nxt)
                 contacts.append((conv, contact))
                 since = min(since, contact.started_at)
+                days.add(cubes.day_of(contact.started_at, self.tz))
             if conv.customer_id is not None:
                 customers.add(conv.customer_id)
         self._insert(s, contacts)
-        return customers, since
+        return customers, since, days
 
     def _insert(self, s: Session, contacts: list[tuple[Conversation, Contact]]) -> None:
         rows = []
@@ -219,10 +231,11 @@ class Rollup:
         if steps:
             s.connection().execute(insert(AnalyticsStep.__table__), steps)  # type: ignore[arg-type]
 
-    def _recontacts(self, s: Session, customers: set[int], since: datetime) -> None:
-        """Set `recontact_at` and the outcomes of the customers' contacts near `since`."""
+    def _recontacts(self, s: Session, customers: set[int], since: datetime) -> set[date]:
+        """Set `recontact_at` and the outcomes of the customers' contacts near `since`;
+        returns the days of the contacts changed."""
         if not customers:
-            return
+            return set()
         window = timedelta(hours=self.conf.recontact_hours)
         c = AnalyticsContact
         rows = list(
@@ -247,6 +260,7 @@ class Rollup:
             )
         )
         changes: list[dict[str, Any]] = []
+        days: set[date] = set()
         for a, b in zip(rows, [*rows[1:], None], strict=True):
             nxt = None
             same = b is not None and b.customer_id == a.customer_id
@@ -261,6 +275,7 @@ class Rollup:
             old_at = aware(a.recontact_at) if a.recontact_at else None
             if (old_at, a.self_service, a.fcr) != (nxt, new["self_service"], new["fcr"]):
                 changes.append({"key": a.id, **new})
+                days.add(cubes.day_of(a.started_at, self.tz))
         if changes:  # one executemany, not an ORM update per row
             table: Table = AnalyticsContact.__table__  # type: ignore[assignment]
             s.connection().execute(
@@ -269,6 +284,7 @@ class Rollup:
                 .values({k: bindparam(k) for k in ("recontact_at", "self_service", "fcr")}),
                 changes,
             )
+        return days
 
 
 def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:

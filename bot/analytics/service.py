@@ -60,7 +60,7 @@ class Supervision:
         self.knowledge = knowledge
         self.clock = clock
         self.rules = RuleStore(settings.knowledge_dir)
-        self.rollup = Rollup(db, self.conf, self._questions)
+        self.rollup = Rollup(db, self.conf, self._questions, self.tz)
         self.leader = leader or DbLease(db)
         self.periodic: Periodic | None = None
 

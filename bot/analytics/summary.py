@@ -1,4 +1,5 @@
-"""The headline figures of a range (`GET /api/analytics/summary`), one aggregate query.
+"""The headline figures of a range (`GET /api/analytics/summary`), summed from the daily
+rollup (`bot.analytics.cubes`).
 
 Definitions (a "conversation" is a contact, see `AnalyticsContact`):
 - self_service_rate: contacts the bot answered (an answer, or a solved diagnosis tree) with
@@ -20,47 +21,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.analytics.filters import Filters, where
+from bot.analytics.cubes import MEASURES, US, sums
+from bot.analytics.filters import Filters, rollup_where, where
 from bot.analytics.settings import AnalyticsSettings
 from bot.storage.supervision import AnalyticsContact as C
+from bot.storage.supervision import AnalyticsDaily as D
 
-
-def _n(cond: Any) -> Any:
-    return func.coalesce(func.sum(cast(case((cond, 1), else_=0), Integer)), 0)
-
-
-def aggregates(sl_s: float) -> list[Any]:
-    """The aggregate columns every figure is computed from, in `FIELDS` order."""
-    return [
-        func.count(C.id),
-        _n(C.self_service.is_(True)),
-        _n(C.transferred.is_(True)),
-        _n(C.fcr.is_(True)),
-        func.coalesce(func.sum(C.answered), 0),
-        func.coalesce(func.sum(C.clarified), 0),
-        func.coalesce(func.sum(C.unmatched), 0),
-        func.coalesce(func.sum(C.clarify_ok), 0),
-        func.count(C.rating),
-        func.avg(C.rating),
-        _n(C.rating >= 4),
-        func.count(C.wait_s),
-        func.avg(C.wait_s),
-        _n(C.wait_s <= sl_s),
-        _n(C.complaint.is_(True)),
-        _n(C.answered > 0),
-        _n(C.clarified > 0),
-        _n(C.unmatched > 0),
-    ]
-
-
-FIELDS = (
-    "n", "self", "transferred", "fcr", "answered", "clarified", "none", "clarify_ok",
-    "rated", "csat", "satisfied", "waited", "wait", "in_sl", "complaints",
-    "with_answer", "with_clarify", "with_none",
-)  # fmt: skip
+EMPTY = (0,) * len(MEASURES)
 
 
 def rate(part: float, whole: float) -> float | None:
@@ -68,34 +38,39 @@ def rate(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def mean(total: int, n: int, places: int, scale: int = 1) -> float | None:
+    """total / (n * scale) rounded (scale: the unit of an exact sum, e.g. `US`); None when
+    there is nothing to divide."""
+    return round(int(total) / (int(n) * scale), places) if n else None
+
+
 def figures(row: Any) -> dict[str, Any]:
-    """The named figures of one aggregate row."""
-    v = dict(zip(FIELDS, row, strict=True))
-    v.update({k: None for k in ("csat", "wait") if not v[k]} if not v["n"] else {})
-    turns = v["answered"] + v["clarified"] + v["none"]
+    """The named figures of one row of sums (`bot.analytics.cubes.MEASURES` order)."""
+    v = dict(zip(MEASURES, row, strict=True))
+    turns = v["answered"] + v["clarified"] + v["unmatched"]
     return {
-        "conversations": v["n"],
-        "self_service_rate": rate(v["self"], v["n"]),
-        "transfer_rate": rate(v["transferred"], v["n"]),
+        "conversations": v["contacts"],
+        "self_service_rate": rate(v["self_service"], v["contacts"]),
+        "transfer_rate": rate(v["transferred"], v["contacts"]),
         "coverage": {
             "answered": rate(v["answered"], turns),
             "clarified": rate(v["clarified"], turns),
-            "none": rate(v["none"], turns),
+            "none": rate(v["unmatched"], turns),
             "turns": turns,
             "clarify_success": rate(v["clarify_ok"], v["clarified"]),
         },
-        "fcr": rate(v["fcr"], v["n"]),
-        "csat": round(float(v["csat"]), 2) if v["csat"] is not None else None,
+        "fcr": rate(v["fcr"], v["contacts"]),
+        "csat": mean(v["rating_sum"], v["rated"], 2),
         "satisfied_rate": rate(v["satisfied"], v["rated"]),
         "ratings": v["rated"],
-        "avg_wait_s": round(float(v["wait"]), 1) if v["wait"] is not None else None,
-        "service_level": rate(v["in_sl"], v["waited"]),
+        "avg_wait_s": mean(v["wait_sum"], v["waited"], 1, US),
+        "service_level": rate(v["in_service_level"], v["waited"]),
         "counts": {
-            "self_service": v["self"],
+            "self_service": v["self_service"],
             "transferred": v["transferred"],
             "fcr": v["fcr"],
             "waited": v["waited"],
-            "in_service_level": v["in_sl"],
+            "in_service_level": v["in_service_level"],
             "complaints": v["complaints"],
             "answered": v["with_answer"],  # contacts with at least one such turn
             "clarified": v["with_clarify"],
@@ -105,9 +80,9 @@ def figures(row: Any) -> dict[str, Any]:
 
 
 def summary(s: Session, f: Filters, conf: AnalyticsSettings, tz: ZoneInfo) -> dict[str, Any]:
-    """The headline figures of the range, with the definitions' parameters."""
-    row = s.execute(select(*aggregates(conf.service_level_s)).where(*where(f, tz))).one()
-    out = figures(row)
+    """The headline figures of the range (from the daily rollup), with the definitions'
+    parameters."""
+    out = figures(s.execute(select(*sums(D)).where(*rollup_where(f, D))).one())
     lo, hi = f.bounds(tz)
     window = timedelta(hours=conf.recontact_hours)
     # Contacts whose re-contact window is still open: their outcome may still change.

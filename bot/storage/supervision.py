@@ -7,10 +7,10 @@ Import this module wherever `Base.metadata` must know every table (migrations, t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, utcnow
@@ -27,6 +27,7 @@ class AnalyticsContact(Base):
     __table_args__ = (
         UniqueConstraint("conversation_id", "seq", name="uq_analytics_contact_seq"),
         Index("ix_analytics_contacts_started", "started_at"),
+        Index("ix_analytics_contacts_ended", "ended_at"),
         Index("ix_analytics_contacts_customer", "customer_id", "started_at"),
     )
 
@@ -100,6 +101,7 @@ class AnalyticsStep(Base):
     __table_args__ = (
         Index("ix_analytics_steps_at", "at"),
         Index("ix_analytics_steps_contact", "contact_id"),
+        Index("ix_analytics_steps_node", "tree_id", "node_id", "kind", "contact_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +111,85 @@ class AnalyticsStep(Base):
     tree_id: Mapped[str] = mapped_column(String(64))
     node_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(12))  # enter | answer | solved | escalated | ...
+
+
+class _Measures:
+    """The sums a rollup row keeps of its contacts (`bot.analytics.cubes.MEASURES`): every
+    figure of the dashboard is a ratio of two of them, so rows add up exactly. Durations are
+    summed in whole microseconds (what the facts hold), so their sums are exact whatever the
+    order of adding."""
+
+    contacts: Mapped[int] = mapped_column(default=0)
+    self_service: Mapped[int] = mapped_column(default=0)
+    transferred: Mapped[int] = mapped_column(default=0)
+    fcr: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)  # bot turns by decision
+    clarified: Mapped[int] = mapped_column(default=0)
+    unmatched: Mapped[int] = mapped_column(default=0)
+    clarify_ok: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)  # rated 4 or 5
+    waited: Mapped[int] = mapped_column(default=0)  # accepted handoffs
+    wait_sum: Mapped[int] = mapped_column(BigInteger, default=0)  # microseconds
+    in_service_level: Mapped[int] = mapped_column(default=0)
+    complaints: Mapped[int] = mapped_column(default=0)
+    with_answer: Mapped[int] = mapped_column(default=0)  # contacts with such a turn
+    with_clarify: Mapped[int] = mapped_column(default=0)
+    with_none: Mapped[int] = mapped_column(default=0)
+    response_n: Mapped[int] = mapped_column(default=0)  # with an engineer's first response
+    response_sum: Mapped[int] = mapped_column(BigInteger, default=0)  # microseconds
+    handle_n: Mapped[int] = mapped_column(default=0)  # with a handle time
+    handle_sum: Mapped[int] = mapped_column(BigInteger, default=0)  # microseconds
+
+
+class _Slice:
+    """What a rollup row is summed by: a day (the centre's clock) and every filter of the page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    product_line: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(64))
+    tier: Mapped[int | None] = mapped_column()
+    queue: Mapped[str | None] = mapped_column(String(40))
+
+
+class AnalyticsDaily(_Slice, _Measures, Base):
+    """Contacts summed per day, filter and engineer.
+
+    Rebuilt, a day at a time, from `analytics_contacts` by the rollup for the days it touched.
+    """
+
+    __tablename__ = "analytics_daily"
+    __table_args__ = (Index("ix_analytics_daily_day", "day"),)
+
+    agent: Mapped[str | None] = mapped_column(String(64))
+
+
+class AnalyticsHourly(_Slice, _Measures, Base):
+    """Contacts summed per day, hour of the day and filter."""
+
+    __tablename__ = "analytics_hourly"
+    __table_args__ = (Index("ix_analytics_hourly_day", "day"),)
+
+    hour: Mapped[int] = mapped_column()
+
+
+class AnalyticsFunnel(_Slice, Base):
+    """Contacts that reached a diagnosis step, per day, filter, tree, node and kind of step.
+
+    `node_id` None: the contacts of the whole tree with that kind of step (a contact that
+    entered three nodes is one contact of the tree).
+    """
+
+    __tablename__ = "analytics_funnel"
+    __table_args__ = (Index("ix_analytics_funnel_day", "day"),)
+
+    tree_id: Mapped[str] = mapped_column(String(64))
+    node_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(12))
+    contacts: Mapped[int] = mapped_column(default=0)
 
 
 class AnalyticsState(Base):
@@ -133,6 +214,7 @@ class Alert(Base):
         UniqueConstraint("rule_id", "message_id", name="uq_alert_rule_message"),
         Index("ix_alerts_created", "created_at"),
         Index("ix_alerts_key", "key", "last_at"),
+        Index("ix_alerts_last", "last_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,5 +27,5 @@ def history(db: Database) -> dict[str, int]:
     """The fixed history, rolled up."""
     ids = dataset.write(db)
     info = {"power-001": ("开机与电源", "book"), "display-001": ("屏幕与显示", None)}
-    Rollup(db, AnalyticsSettings(), lambda: info).run()
+    Rollup(db, AnalyticsSettings(), lambda: info, TZ).run()
     return ids

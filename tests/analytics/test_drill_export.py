@@ -70,7 +70,7 @@ def test_exports_write_one_row_per_conversation_and_defuse_formulas(db: Database
         (0, "user", "-1 元的优惠券怎么用", None),
         (1, "bot", "……", reply("answer", "coupon-001")),
     ])  # fmt: skip
-    Rollup(db, CONF, dict).run()
+    Rollup(db, CONF, dict, TZ).run()
     with db.session() as s:
         rows = list(drill.rows(s, RANGE, Drill(), CONF, TZ))
     text = "".join(export.csv_chunks(rows))
@@ -90,7 +90,7 @@ def test_days_are_the_centres_days_on_every_database(db: Database) -> None:
         (0, "user", "这么晚还有人吗", None),
         (1, "bot", "……", reply("answer", "service-001")),
     ])  # fmt: skip
-    Rollup(db, CONF, dict).run()
+    Rollup(db, CONF, dict, TZ).run()
     nov2 = Filters(start=date(2026, 11, 2), end=date(2026, 11, 2))
     nov3 = Filters(start=date(2026, 11, 3), end=date(2026, 11, 3))
     with db.session() as s:

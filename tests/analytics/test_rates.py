@@ -47,6 +47,6 @@ def test_channel_filter_keeps_only_that_channel(db: Database, history: dict[str,
 
 
 def test_rollup_twice_changes_nothing(db: Database, history: dict[str, int]) -> None:
-    Rollup(db, AnalyticsSettings(), dict).run()
+    Rollup(db, AnalyticsSettings(), dict, TZ).run()
     with db.session() as s:
         assert summary(s, RANGE, AnalyticsSettings(), TZ)["conversations"] == 5

@@ -11,6 +11,7 @@ from bot.analytics.rollup import Rollup
 from bot.analytics.settings import AnalyticsSettings
 from bot.storage.db import Database
 from bot.storage.supervision import Alert
+from tests.analytics.conftest import TZ
 from tests.analytics.dataset import Writer, reply
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai, a Monday
@@ -41,7 +42,7 @@ def _history(db: Database, injected: int) -> None:
         for i in range(6):
             _ask(w, 3, hour, f"bg-{i}")
         _ask(w, injected if week == 0 else 1 + week % 2, hour, "q-battery")
-    Rollup(db, AnalyticsSettings(), lambda: INFO).run()
+    Rollup(db, AnalyticsSettings(), lambda: INFO, TZ).run()
 
 
 def _run(db: Database, at: datetime) -> None:
