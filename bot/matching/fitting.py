@@ -102,7 +102,8 @@ def fused_scores(comp: Components, fuser: Fuser, layout: np.ndarray) -> list[Fus
     out = []
     for i in range(len(comp.queries)):
         dense = comp.dense[i] if comp.dense is not None else None
-        out.append(fuser.run(comp.lexical[i], dense, layout, comp.boost[i]))
+        answers = comp.answers[i] if comp.answers is not None else None
+        out.append(fuser.run(comp.lexical[i], dense, layout, comp.boost[i], answers))
     return out
 
 

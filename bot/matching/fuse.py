@@ -48,15 +48,23 @@ class Fuser:
         dense_weight: weight of the dense side (ignored when there are no dense scores).
         dense_floor: cosine mapped to 0.
         top_n: phrasings averaged per question on the dense side.
+        answer_weight: weight of the cosine of the query and each question's answer (rescaled
+            like the phrasings'); 0 = answers do not rank.
     """
 
     def __init__(
-        self, lexical_weight: float, dense_weight: float, dense_floor: float, top_n: int = 3
+        self,
+        lexical_weight: float,
+        dense_weight: float,
+        dense_floor: float,
+        top_n: int = 3,
+        answer_weight: float = 0.0,
     ) -> None:
         self.lexical_weight = lexical_weight
         self.dense_weight = dense_weight
         self.dense_floor = dense_floor
         self.top_n = top_n
+        self.answer_weight = answer_weight
 
     def warm_up(self) -> None:
         """Nothing to load."""
@@ -67,6 +75,7 @@ class Fuser:
         dense: np.ndarray | None,
         layout: np.ndarray,
         boost: np.ndarray | None = None,
+        answers: np.ndarray | None = None,
     ) -> FuseOutput:
         """Fuse into question scores.
 
@@ -75,6 +84,8 @@ class Fuser:
             dense: dense cosine per phrasing, or None for lexical-only matching.
             layout: see `group_layout`.
             boost: added to each question's fused score (identity / product line, validity).
+            answers: cosine of the query and each question's answer (used when
+                `answer_weight` is set and there is one per question).
 
         Returns:
             Fused, lexical and dense scores per question.
@@ -95,7 +106,12 @@ class Fuser:
             span = max(1.0 - self.dense_floor, 1e-6)
             dense_q = np.clip((mean - self.dense_floor) / span, 0, 1)
             total = (self.lexical_weight + self.dense_weight) or 1.0
-            fused = (self.lexical_weight * lexical + self.dense_weight * dense_q) / total
+            fused = self.lexical_weight * lexical + self.dense_weight * dense_q
+            if self.answer_weight and answers is not None and len(answers) == len(lexical):
+                answer_q = np.clip((answers - self.dense_floor) / span, 0, 1)
+                fused = fused + self.answer_weight * answer_q
+                total += self.answer_weight
+            fused = fused / total
         if boost is not None:
             fused = fused + boost
         return {

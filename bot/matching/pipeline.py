@@ -199,7 +199,9 @@ class Matcher:
             answer_probability=c.answer_probability,
             min_margin=s.answer_min_margin,
         )
-        fuser = Fuser(c.lexical_weight, c.dense_weight, c.dense_floor, c.dense_top_n)
+        fuser = Fuser(
+            c.lexical_weight, c.dense_weight, c.dense_floor, c.dense_top_n, c.answer_weight
+        )
         return _Live(index, key, calibration, fuser, decider)
 
     def calibrate(self) -> Calibration | None:
@@ -329,7 +331,8 @@ class Matcher:
         boost = index.boost(query, products, tags, self.settings.product_boost, date.today())
         if exclude:
             boost[[i for i, qid in enumerate(index.qids) if qid in exclude]] = -np.inf
-        fused_out = live.fuser.run(lexical_out["scores"], dense, index.layout, boost)
+        answers = dense_out["answer_scores"] if dense_out is not None else None
+        fused_out = live.fuser.run(lexical_out["scores"], dense, index.layout, boost, answers)
         fused = fused_out["scores"]
         k = min(self.settings.top_k, len(fused))
         top = np.argpartition(-fused, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.knowledge.schema import KnowledgeBase
 from bot.matching import pipeline
-from bot.matching.autocal import LIMITS, choose_probability
+from bot.matching.autocal import ANSWER_WEIGHT, LIMITS, choose_probability
 from bot.matching.calibration import Calibration, fingerprint
 from bot.matching.dense import general_kept
 from bot.matching.pipeline import Matcher
@@ -62,6 +62,9 @@ def test_calibration_makes_an_imported_base_answer_what_the_default_refuses(flat
     assert after_wrong <= max(before_wrong, len(held) // 20)
     assert set(calibration.estimates) >= {"auto_correct", "auto_wrong", "unanswered_accept"}
     assert calibration.probes["unanswered"] > 0 and calibration.probes["phrasing"] > 0
+    # An imported base ranks with its answers too; the shipped default does not.
+    assert calibration.answer_weight == ANSWER_WEIGHT > 0
+    assert Calibration.default(settings, negatives=False).answer_weight == 0
 
 
 def test_a_calibrated_base_is_found_again_by_a_new_matcher(flat) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,21 @@ class TestFuser:
         assert out["dense_max"] == pytest.approx([0.9, 1.0, 0.5])
         assert out["scores"] == pytest.approx([0.4, 0.5, 0.5])
 
+    def test_answers_rank_only_with_a_weight(self) -> None:
+        layout = group_layout(np.array([0, 1]), 2)
+        lexical = np.array([0.0, 0.0], dtype=np.float32)
+        dense = np.array([0.9, 0.85], dtype=np.float32)  # q0's phrasing is closer ...
+        answers = np.array([0.5, 1.0], dtype=np.float32)  # ... q1's answer speaks to the words
+        plain = Fuser(0.0, 1.0, 0.5, 1).run(lexical, dense, layout, None, answers)
+        assert int(np.argmax(plain["scores"])) == 0  # weight 0: answers are ignored
+        fuser = Fuser(0.0, 1.0, 0.5, 1, answer_weight=0.5)
+        out = fuser.run(lexical, dense, layout, None, answers)
+        # q0: (0.8 + 0.5 * 0.0) / 1.5; q1: (0.7 + 0.5 * 1.0) / 1.5
+        assert out["scores"] == pytest.approx([0.8 / 1.5, 1.2 / 1.5])
+        assert out["dense"] == pytest.approx([0.8, 0.7])  # the dense side itself is unchanged
+        # Without one answer score per question the answers do not count.
+        assert fuser.run(lexical, dense, layout)["scores"] == pytest.approx([0.8, 0.7])
+
     def test_lexical_only_and_boost(self) -> None:
         fuser = Fuser(0.3, 0.7, 0.8)
         out = fuser.run(
