@@ -22,7 +22,7 @@ from bot.matching.settings import MatchingSettings
 log = logging.getLogger(__name__)
 
 #: Bump when the calibration procedure or the features change: stored calibrations then expire.
-VERSION = 2
+VERSION = 4
 
 
 class Calibration(BaseModel):
@@ -37,6 +37,7 @@ class Calibration(BaseModel):
     dense_top_n: int
     dense_floor: float
     answer_weight: float = 0.0  # of the answers' cosine in the fused score (see `Fuser`)
+    answer_floor: float = 0.6  # answer cosine mapped to 0
     answer_model: dict[str, float]
     answer_probability: float
     clarify_threshold: float

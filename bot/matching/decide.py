@@ -114,9 +114,9 @@ class Decider:
         confidence = None
         if self.model and features is not None:
             confidence = self.probability(features)
-            confident = (
-                confidence >= self.answer_probability and best - runner_up >= self.min_margin
-            )
+            # The lead is the features' (equal to best - runner_up unless answers rank too:
+            # then it is the lead on the scores without them, see `decision_features`).
+            confident = confidence >= self.answer_probability and features.margin >= self.min_margin
         else:
             confident = best >= self.answer_threshold and best - runner_up >= self.answer_margin
         if confident and not truncated:

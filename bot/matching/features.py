@@ -75,6 +75,7 @@ def decision_features(
     answer_scores: np.ndarray | None = None,
     negative_max: float | None = None,
     foreign: float = 0.0,
+    top: int | None = None,
 ) -> DecisionFeatures:
     """The features of one query's ranking.
 
@@ -96,6 +97,9 @@ def decision_features(
             negatives, read as a cosine of 0: nothing near).
         foreign: see `LexicalRetriever.foreign` (a subject the top question does not speak of:
             电脑 in 「电脑老是很卡」 matched to the phone's 卡顿).
+        top: the question ranked first, when the ranking is not `fused` itself (answers
+            ranked too, see `Fuser`): its features are read on `fused`, so its lead there is
+            negative when `fused` puts another question first. None = the best of `fused`.
 
     Returns:
         The features of the top question.
@@ -103,8 +107,9 @@ def decision_features(
     n = len(fused)
     if n == 0:
         return DecisionFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, *coverage)
-    pair = np.argpartition(-fused, 1)[:2] if n > 1 else np.array([0, 0])
-    top = int(pair[0] if fused[pair[0]] >= fused[pair[1]] else pair[1])
+    if top is None:
+        pair = np.argpartition(-fused, 1)[:2] if n > 1 else np.array([0, 0])
+        top = int(pair[0] if fused[pair[0]] >= fused[pair[1]] else pair[1])
     s1 = float(fused[top])
     s2 = float(np.max(np.delete(fused, top))) if n > 1 else 0.0
 

@@ -124,7 +124,7 @@ def feature_matrix(
     for i, f in enumerate(fused_scores(comp, fuser, index.layout)):
         top = int(np.argmax(f["scores"]))
         feats = decision_features(
-            f["scores"],
+            f["plain"],
             f["lexical"],
             f["dense"],
             f["dense_max"],
@@ -137,6 +137,7 @@ def feature_matrix(
             comp.answers[i] if comp.answers is not None else None,
             comp.negatives[i] if comp.negatives is not None else None,
             index.lexical.foreign(comp.terms[i], top),
+            top=top,
         )
         rows.append(list(feats))
         tops.append(top)

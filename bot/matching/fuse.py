@@ -11,6 +11,7 @@ class FuseOutput(TypedDict):
     """Output of `Fuser.run`."""
 
     scores: np.ndarray  # fused score per question, in index order
+    plain: np.ndarray  # the same without the answers' side (the decision's features read it)
     lexical: np.ndarray  # lexical score per question
     dense: np.ndarray  # aggregated, rescaled dense score per question; zeros when dense is off
     dense_max: np.ndarray  # cosine of each question's closest phrasing; zeros when dense is off
@@ -48,8 +49,10 @@ class Fuser:
         dense_weight: weight of the dense side (ignored when there are no dense scores).
         dense_floor: cosine mapped to 0.
         top_n: phrasings averaged per question on the dense side.
-        answer_weight: weight of the cosine of the query and each question's answer (rescaled
-            like the phrasings'); 0 = answers do not rank.
+        answer_weight: weight of the cosine of the query and each question's answer; 0 =
+            answers do not rank.
+        answer_floor: answer cosine mapped to 0 (answers are longer than queries: their
+            cosines to any query sit higher than phrasings' do).
     """
 
     def __init__(
@@ -59,12 +62,14 @@ class Fuser:
         dense_floor: float,
         top_n: int = 3,
         answer_weight: float = 0.0,
+        answer_floor: float = 0.6,
     ) -> None:
         self.lexical_weight = lexical_weight
         self.dense_weight = dense_weight
         self.dense_floor = dense_floor
         self.top_n = top_n
         self.answer_weight = answer_weight
+        self.answer_floor = answer_floor
 
     def warm_up(self) -> None:
         """Nothing to load."""
@@ -106,16 +111,18 @@ class Fuser:
             span = max(1.0 - self.dense_floor, 1e-6)
             dense_q = np.clip((mean - self.dense_floor) / span, 0, 1)
             total = (self.lexical_weight + self.dense_weight) or 1.0
-            fused = self.lexical_weight * lexical + self.dense_weight * dense_q
-            if self.answer_weight and answers is not None and len(answers) == len(lexical):
-                answer_q = np.clip((answers - self.dense_floor) / span, 0, 1)
-                fused = fused + self.answer_weight * answer_q
-                total += self.answer_weight
-            fused = fused / total
+            fused = (self.lexical_weight * lexical + self.dense_weight * dense_q) / total
+        plain = fused if boost is None else fused + boost
+        if self.answer_weight and answers is not None and len(answers) == len(lexical):
+            answer_span = max(1.0 - self.answer_floor, 1e-6)
+            answer_q = np.clip((answers - self.answer_floor) / answer_span, 0, 1)
+            weight = self.answer_weight
+            fused = ((fused + weight * answer_q) / (1.0 + weight)).astype(np.float32)
         if boost is not None:
             fused = fused + boost
         return {
             "scores": fused.astype(np.float32),
+            "plain": plain.astype(np.float32),
             "lexical": lexical,
             "dense": dense_q,
             "dense_max": dense_max,

@@ -200,7 +200,12 @@ class Matcher:
             min_margin=s.answer_min_margin,
         )
         fuser = Fuser(
-            c.lexical_weight, c.dense_weight, c.dense_floor, c.dense_top_n, c.answer_weight
+            c.lexical_weight,
+            c.dense_weight,
+            c.dense_floor,
+            c.dense_top_n,
+            c.answer_weight,
+            c.answer_floor,
         )
         return _Live(index, key, calibration, fuser, decider)
 
@@ -346,7 +351,7 @@ class Matcher:
         decider = live.decider
         if decider.uses_model and dense is not None and ranking:
             features = decision_features(
-                fused,
+                fused_out["plain"],
                 fused_out["lexical"],
                 fused_out["dense"],
                 fused_out["dense_max"],
@@ -359,6 +364,7 @@ class Matcher:
                 dense_out["answer_scores"] if dense_out is not None else None,
                 dense_out["negative_max"] if dense_out is not None else None,
                 index.lexical.foreign(index.lexical.word_ids(terms), int(top[0])),
+                top=int(top[0]),
             )
         # Decided on the exact scores: the candidates' are rounded for display.
         exact = [float(fused[i]) for i in top if np.isfinite(fused[i])]

@@ -40,6 +40,7 @@ class TestFuser:
         # q0: (0.8 + 0.5 * 0.0) / 1.5; q1: (0.7 + 0.5 * 1.0) / 1.5
         assert out["scores"] == pytest.approx([0.8 / 1.5, 1.2 / 1.5])
         assert out["dense"] == pytest.approx([0.8, 0.7])  # the dense side itself is unchanged
+        assert out["plain"] == pytest.approx([0.8, 0.7])  # what the decision features read
         # Without one answer score per question the answers do not count.
         assert fuser.run(lexical, dense, layout)["scores"] == pytest.approx([0.8, 0.7])
 
@@ -112,6 +113,22 @@ class TestDecisionFeatures:
         assert out.negcos == pytest.approx(0.95)
         assert out.negmargin == pytest.approx(0.8 - 0.95)  # closer to a negative
 
+    def test_features_of_a_given_top_are_read_on_the_scores_given(self) -> None:
+        # The ranking (answers included) put q0 first; without answers q1 leads by 0.1.
+        out = decision_features(
+            fused=np.array([0.7, 0.8, 0.2], dtype=np.float32),
+            lexical=np.array([0.4, 0.1, 0.0], dtype=np.float32),
+            dense=np.array([0.7, 0.8, 0.2], dtype=np.float32),
+            dense_max=np.array([0.9, 0.95, 0.6], dtype=np.float32),
+            phrasing_scores=np.array([0.9, 0.95, 0.6], dtype=np.float32),
+            owner=np.array([0, 1, 2]),
+            query="电脑很卡",
+            coverage=(1.0, 1.0),
+            top=0,
+        )
+        assert out.s1 == pytest.approx(0.7) and out.margin == pytest.approx(-0.1)
+        assert out.lex1 == pytest.approx(0.4) and out.maxcos == pytest.approx(0.9)
+
     def test_single_question_has_the_whole_margin(self) -> None:
         out = decision_features(
             np.array([0.7]),
@@ -178,10 +195,14 @@ class TestDecider:
 
     def test_model_never_answers_a_near_tie(self) -> None:
         sure = Decider(0.7, 0.05, 0.5, 0.1, 3, model={"bias": 10.0}, min_margin=0.02)
-        tie = sure.run([0.9, 0.89, 0.5], features=_features())
+        tie = sure.run([0.9, 0.89, 0.5], features=_features(margin=0.01))
         assert (tie["decision"], tie["choices"]) == ("clarify", [0, 1])
         assert tie["confidence"] is not None and tie["confidence"] > 0.99
-        assert sure.run([0.9, 0.88, 0.5], features=_features())["decision"] == "answer"
+        assert sure.run([0.9, 0.88, 0.5], features=_features(margin=0.02))["decision"] == "answer"
+        # The lead is the features': a question answers rank first although the scores
+        # without them put another first (negative lead there) is never answered at once.
+        behind = sure.run([0.9, 0.8, 0.5], features=_features(margin=-0.03))
+        assert behind["decision"] == "clarify"
 
     def test_model_without_features_falls_back_to_the_rule(self) -> None:
         assert self.model.uses_model and not self.decider.uses_model
