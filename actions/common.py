@@ -13,7 +13,8 @@ from bot.dialogue import diagnosing
 from bot.dialogue.answering import Reply
 from bot.dialogue.enrich import Enriched
 from bot.dialogue.tiering import TurnContext, route_payload
-from bot.services import Services
+from bot.handoff.callback import mentions, offer_button, without_offered_links
+from bot.services import Services, current
 from bot.tiering.assess import Assessment
 
 
@@ -61,9 +62,13 @@ def utter(
     custom = {"links": reply.links, "kefu": kefu}
     if reply.decision == "answer":
         offer = assessment is not None and assessment.decision.offer_human
-        buttons = [{"title": "转人工", "payload": HUMAN_PAYLOAD}] if offer else None
+        buttons = [{"title": "转人工", "payload": HUMAN_PAYLOAD}] if offer else []
+        callback = _callback_offer(reply)
+        if callback is not None:  # the answer speaks of 预约回电: the chat books it itself
+            buttons.append(callback)
+            custom["links"] = without_offered_links(reply.links, current().settings.handoff)
         text = f"{lead}\n{reply.text}" if lead else reply.text
-        dispatcher.utter_message(text=text, buttons=buttons, custom=custom)
+        dispatcher.utter_message(text=text, buttons=buttons or None, custom=custom)
         return
     if lead:
         dispatcher.utter_message(text=lead)
@@ -181,3 +186,14 @@ def answered_in_tree(
     for item in turn.says:
         say(dispatcher, item, turn.handoff)
     return tree_slots(turn.state)
+
+
+def _callback_offer(reply: Reply) -> dict[str, str] | None:
+    """The 预约回电 button, when the answer offers a call-back (and booking is switched on)."""
+    try:
+        svc = current()
+    except RuntimeError:  # no running app (an action tested on its own)
+        return None
+    if not mentions(reply.text, reply.links, svc.settings.handoff):
+        return None
+    return dict(offer_button(svc.texts))

@@ -203,6 +203,16 @@ class HandoffSettings(BaseModel):
     tick_s: PositiveFloat = 3.0  # how often waiting positions, offers and presence are checked
     ticket_hours: PositiveFloat = 8.0  # service hours within which a ticket is answered
     auto_route: bool = True  # offer waiting conversations to the best engineer by itself
+    # Call-back booking (预约回电, bot/handoff/callback.py): offered under answers that mention
+    # one of `callback_mentions` and under tickets opened because nobody could take a handoff.
+    callback: bool = True
+    callback_mentions: list[str] = ["预约回电"]
+    callback_hours: str | None = Field(  # the call-back hours; unset = the service hours
+        default=None, pattern=r"^\d\d:\d\d-\d\d:\d\d(,\d\d:\d\d-\d\d:\d\d)*$"
+    )
+    callback_slot_minutes: Annotated[int, Field(ge=15, le=240)] = 60  # one slot's length
+    callback_slots: Annotated[int, Field(ge=1, le=12)] = 6  # how many slots are offered
+    callback_lead_minutes: Annotated[int, Field(ge=0, le=1440)] = 30  # earliest from now
 
 
 class Settings(BaseSettings):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import HandoffSettings
 from bot.gateway.types import Outbound
-from bot.handoff import store
+from bot.handoff import callback_flow, store
 from bot.handoff.dispatch import positions
 from bot.handoff.effects import Effects
 from bot.handoff.errors import HandoffError
@@ -65,6 +65,9 @@ def on_message(
     text = (msg.text or "").strip()
     if payload.startswith(RATE_PAYLOAD):
         return _rate_by_button(session, conv, msg, payload, texts)
+    booking = callback_flow.on_message(session, conv, msg, conf=conf, texts=texts, now=now)
+    if booking is not None:  # 预约回电 asked for, or the customer answering its questions
+        return Held(*booking)
     h = store.live_handoff(session, conversation_id)
     if h is None:
         if payload.startswith("/kefu_"):  # a stale button of an earlier wait

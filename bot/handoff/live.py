@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bot.handoff import customer, store
+from bot.handoff import callback, customer, store
+from bot.handoff.effects import Effects
+from bot.handoff.errors import HandoffError
 from bot.storage.models import Conversation, Handoff
 
 if TYPE_CHECKING:
@@ -70,3 +73,40 @@ async def rate(
     frame = {"type": "rating", "handoff_id": handoff_id, **stored}
     await svc.bus.publish("console", frame)
     return svc.texts.get("rating_thanks" if stored["score"] >= 4 else "rating_thanks_low")
+
+
+def callback_slots(svc: HandoffService) -> list[dict[str, str]]:
+    """The call-back slots a customer may book now (the chat page's form)."""
+    now = datetime.fromtimestamp(svc.clock(), UTC)
+    return [
+        {"start": s.key, "end": s.end.isoformat(), "label": callback.slot_label(s, now)}
+        for s in callback.next_slots(svc.conf, now)
+    ]
+
+
+async def book_callback(
+    svc: HandoffService, channel: str, sender: str, phone: str, slot: str, note: str
+) -> dict[str, Any]:
+    """Book a call-back from the chat page's form; returns the stored confirmation's frame.
+
+    Raises `HandoffError` (`bad_phone`, `bad_slot`) with the Chinese text to show.
+    """
+    number = callback.normalize_phone(phone)
+    if number is None:
+        raise HandoffError(422, "bad_phone", svc.texts.get("callback_bad_phone"))
+    now = datetime.fromtimestamp(svc.clock(), UTC)
+    try:
+        chosen = callback.slot_of(slot, svc.conf, now)
+    except HandoffError:
+        raise HandoffError(422, "bad_slot", svc.texts.get("callback_slot_gone")) from None
+
+    def run() -> tuple[dict[str, Any], Effects]:
+        with svc.db.session() as s:
+            booking = callback.book(
+                s, channel, sender, phone=number, slot=chosen, note=note, texts=svc.texts, now=now
+            )
+            return booking.tell.frame, booking.effects
+
+    frame, effects = await asyncio.to_thread(run)
+    await svc.apply(effects)  # the engineers' consoles list it
+    return frame

@@ -54,6 +54,16 @@ TEXT_KEYS = (
     "rating_thanks",
     "rating_thanks_low",
     "ticket_answer",
+    "callback_button",
+    "callback_ask_phone",
+    "callback_bad_phone",
+    "callback_ask_slot",
+    "callback_pick_slot",
+    "callback_slot_gone",
+    "callback_no_slot",
+    "callback_booked",
+    "callback_cancelled",
+    "callback_invalid",
 )
 
 
@@ -122,7 +132,20 @@ def as_outbound(tell: Tell) -> Outbound:
 
 
 def _blank_values() -> dict[str, object]:
-    names = ("agent", "team", "position", "eta", "hours", "ticket", "due", "score", "answer")
+    names = (
+        "agent",
+        "team",
+        "position",
+        "eta",
+        "hours",
+        "ticket",
+        "due",
+        "score",
+        "answer",
+        "slot",
+        "phone",
+        "limit",
+    )
     return dict.fromkeys(names, "")
 
 

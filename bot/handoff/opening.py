@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.config import HandoffSettings
 from bot.gateway.types import Outbound
 from bot.handoff import store
+from bot.handoff.callback import offer_buttons
 from bot.handoff.dispatch import anyone_on_duty, offer, positions
 from bot.handoff.effects import Effects
 from bot.handoff.hours import ServiceHours
@@ -129,11 +130,10 @@ def open_handoff(
     if not hours.is_open(when) or not anyone_on_duty(session, now):
         why = "off_hours" if not hours.is_open(when) else "no_agent"
         text = _to_ticket(session, h, why, hours, texts, when, effects)
+        buttons = offer_buttons(texts, conf)  # nobody can take it now: a call-back may suit
     else:
         text, buttons = _place(session, h, conf, texts, skill_names, now)
-        _, tell = say(session, conv, text, buttons=buttons, reply_to=req.message_id)
-        return Opening(h, [as_outbound(tell)], effects)
-    _, tell = say(session, conv, text, reply_to=req.message_id)
+    _, tell = say(session, conv, text, buttons=buttons, reply_to=req.message_id)
     return Opening(h, [as_outbound(tell)], effects)
 
 

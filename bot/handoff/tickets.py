@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -57,7 +57,9 @@ def handoff_to_ticket(
             "due_at": iso(due),
         },
     )
-    ticket.due_at = due  # as a work order: reminded at half time, escalated when overdue
+    # As a work order: reminded at half time, escalated when overdue. In UTC: the column keeps
+    # no offset, and `due` is on the service centre's clock.
+    ticket.due_at = due.astimezone(UTC)
     h.status, h.ticket_id, h.agent, h.ended_at = "ticket", ticket.id, None, now
     store.add_event(session, h, "ticket", "system", why=why, ticket_id=ticket.id)
     return ticket
@@ -97,6 +99,7 @@ def ticket_view(t: Ticket, *, full: bool = False) -> dict[str, Any]:
         "priority": ctx.get("priority"),
         "due_at": ctx.get("due_at"),
         "handoff_id": ctx.get("handoff_id"),
+        "callback": ctx.get("callback"),  # 预约回电: phone, start, end, label, note (staff only)
         "created_at": iso(t.created_at),
         "closed_at": iso(t.closed_at),
     }
@@ -150,9 +153,14 @@ def close(
 def listed(
     session: Session, status: str | None, limit: int = 200, sender: str | None = None
 ) -> list[Ticket]:
-    """Tickets, the oldest unanswered first (all statuses when `status` is None), optionally of
+    """Tickets, unanswered first, the soonest due first (a call-back due within the hour before
+    a message due tonight), then the oldest; all statuses when `status` is None; optionally of
     one channel user."""
-    query = select(Ticket).order_by(Ticket.status == "closed", Ticket.id).limit(limit)
+    query = (
+        select(Ticket)
+        .order_by(Ticket.status == "closed", Ticket.due_at.is_(None), Ticket.due_at, Ticket.id)
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(Ticket.status == status)
     if sender is not None:

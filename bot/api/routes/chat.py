@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.api.deps import ServicesDep
+from bot.api.routes.chat_callback import on_callback_frame
 from bot.auth.visitor import is_visitor_id
 from bot.gateway.types import Draining, Inbound, Outbound
 from bot.handoff import HandoffError, live
@@ -201,6 +202,9 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
             return
         if isinstance(data, dict) and data.get("type") in ("rating", "typing"):
             await _on_handoff_frame(ws, svc, sender, data)
+            return
+        if isinstance(data, dict) and data.get("type") in ("callback_slots", "callback"):
+            await on_callback_frame(ws, svc, sender, data)
             return
         msg = WsMessage.model_validate(data)
     except (json.JSONDecodeError, ValidationError):

@@ -12,6 +12,7 @@
 import { byId, charCount, el, enterSends } from "./lib/dom.js";
 import { uuid } from "./lib/format.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
+import { CALLBACK_OFFER, CallbackForm } from "./chat/callback.js";
 import { Outbox } from "./chat/outbox.js";
 import { ratingCard } from "./chat/rating.js";
 import { engineerName, setUserStatus, Thread } from "./chat/thread.js";
@@ -109,10 +110,22 @@ if (new URLSearchParams(location.search).has("embed") && window.parent !== windo
 }
 
 const thread = new Thread(els, {
-  choose: (title, payload) => sendMessage(title, payload),
+  choose: (title, payload) => (payload === CALLBACK_OFFER ? callbackForm.open() : sendMessage(title, payload)),
   feedback: (m, value) => {
     const frame = { type: "feedback", id: uuid(), ref: m.id || m.reply_to || null, value, text: m.text || "" };
     if (socket.send(frame)) feedbackSentAt = Date.now();
+  },
+});
+
+/** 预约回电: the 预约回电 button opens a form in the conversation (chat/callback.js). */
+const callbackForm = new CallbackForm({
+  send: (frame) => socket.send(frame),
+  show: (card) => {
+    const li = el("li", "msg msg--system msg--stack msg--form");
+    li.dataset.role = "form";
+    li.appendChild(card);
+    els.thread.appendChild(li);
+    thread.afterAppend(true);
   },
 });
 
@@ -255,6 +268,10 @@ function handle(msg) {
       return;
     case "queue":
       return showQueue(msg);
+    case "callback_slots":
+    case "callback_error":
+    case "callback_booked":
+      return callbackForm.handle(msg);
     case "rating": {
       setMode(msg);
       known.push({ role: "system", text: msg.text || "" });

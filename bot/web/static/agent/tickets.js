@@ -33,7 +33,8 @@ const ticketItem = (t) => html`<li class="item ${t.id === state.ticket ? "is-sel
     <span class="item__wait">${nameOf(TICKET_STATUS, t.status)}</span></div>
   <div class="item__tags">${t.why ? tag(nameOf(TICKET_WHY, t.why)) : nothing}
     ${t.assignee ? tag(`负责：${t.assignee}`) : nothing}
-    ${t.due_at && t.status !== "closed" ? tag(`承诺 ${dateTime(t.due_at)}`, "tag--p3") : nothing}</div>
+    ${t.callback ? tag(`回电 ${t.callback.label}`, "tag--p3")
+      : t.due_at && t.status !== "closed" ? tag(`承诺 ${dateTime(t.due_at)}`, "tag--p3") : nothing}</div>
   <div class="item__line">${t.summary}</div></li>`;
 
 /** @param {number} id */
@@ -82,6 +83,7 @@ function ticketView(t) {
     <div>${tag(nameOf(CHANNELS, t.channel))}${t.why ? tag(nameOf(TICKET_WHY, t.why)) : nothing}
       ${tag(nameOf(TICKET_STATUS, t.status))}${t.assignee ? tag(`负责：${t.assignee}`) : nothing}</div>
     <p>${t.summary}</p>
+    ${t.callback ? callbackView(t.callback) : nothing}
     ${pack.customer ? html`<div>${customerView(pack.customer, pack.tags || [])}</div>` : nothing}
     <ol class="transcript">${(pack.transcript || []).map(messageLine)}</ol>
     ${t.status === "closed"
@@ -93,3 +95,9 @@ function ticketView(t) {
             <button type="button" class="btn btn--primary" id="ticket-close" @click=${answer}>答复并关闭</button>
           </div>`}`;
 }
+
+/** @param {NonNullable<Ticket["callback"]>} c the booked call-back: number and slot */
+const callbackView = (c) => html`<dl class="callback" aria-label="预约回电">
+  <dt>回电时段</dt><dd class="callback__slot">${c.label}</dd>
+  <dt>联系电话</dt><dd class="callback__phone"><a href=${`tel:${c.phone}`}>${c.phone}</a></dd>
+  ${c.note ? html`<dt>客户备注</dt><dd>${c.note}</dd>` : nothing}</dl>`;

@@ -15,7 +15,7 @@ export const HANDOFF_STATUS = {
 /** @type {Record<string, string>} */
 export const TICKET_STATUS = { open: "待处理", assigned: "处理中", closed: "已答复" };
 /** @type {Record<string, string>} */
-export const TICKET_WHY = { off_hours: "非服务时间", no_agent: "无人在线", left_message: "客户留言" };
+export const TICKET_WHY = { off_hours: "非服务时间", no_agent: "无人在线", left_message: "客户留言", callback: "预约回电" };
 /** @type {Record<string, string>} */
 export const AGENT_STATUS = { online: "在线", busy: "忙碌", away: "离开" };
 /** @type {Record<string, string>} who wrote a message, as the console names them */

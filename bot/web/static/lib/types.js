@@ -40,7 +40,15 @@
  *   | {type: "queue", text: string, position?: number, eta?: number, status?: string}
  *   | {type: "rating", text: string, handoff: number, mode?: string}
  *   | {type: "rated", handoff: number, text: string}
- *   | {type: "error", code: string, text?: string, id?: string}} ChatFrame
+ *   | {type: "error", code: string, text?: string, id?: string}
+ *   | CallbackFrame} ChatFrame
+ */
+
+/**
+ * The call-back form's frames (bot/api/routes/chat_callback.py).
+ * @typedef {{type: "callback_slots", slots: {start: string, end: string, label: string}[]}
+ *   | {type: "callback_error", code: string, text: string, id?: string}
+ *   | {type: "callback_booked", id: string}} CallbackFrame
  */
 
 // ---------------------------------------------------------------- the agent console
@@ -151,6 +159,7 @@
  * @property {string} summary
  * @property {string | null} [answer]
  * @property {{package?: {customer?: Record<string, any>, tags?: string[], transcript?: MessageView[]}}} [context]
+ * @property {{phone: string, start: string, end: string, label: string, note: string} | null} [callback] 预约回电 (staff only)
  */
 
 export {};
