@@ -1,5 +1,6 @@
 """Every page checked with axe-core (WCAG 2.1 A and AA rules) in headless Chromium: the chat
-page on a phone and on a desktop, the console's login and work views, the editor's.
+page on a phone and on a desktop, the console's login and work views, the editor's, the
+supervisors' dashboard (login, each tab, a drill-down).
 
 axe-core comes from the npm registry, vendored for these tests (tests/e2e/vendor/axe-core).
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import REPLY_MS, ChatPage
 from tests.e2e.helpers import open_in_console
@@ -38,6 +39,20 @@ def violations(page: Page) -> list[dict[str, Any]]:
 def assert_accessible(page: Page, what: str) -> None:
     found = violations(page)
     assert found == [], f"{what}:\n" + json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def log_in(browser: Browser, url: str, user: str, submit: str) -> tuple[BrowserContext, Page]:
+    """A staff page checked at its login, then logged in with the demo account `user`."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(REPLY_MS)
+    page.goto(url)
+    page.locator("#login-user").wait_for()
+    assert_accessible(page, f"{url} login")
+    page.fill("#login-user", user)
+    page.fill("#login-pass", user)
+    page.click(submit)
+    return context, page
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -80,14 +95,7 @@ def test_console_passes_axe_with_a_conversation_open(chat: ChatPage, console: Pa
 def test_editor_passes_axe_at_login_on_a_question_and_on_drafts(
     browser: Browser, live_stack: Any
 ) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(REPLY_MS)
-    page.goto(f"{live_stack.url}/editor")
-    assert_accessible(page, "editor login")
-    page.fill("#login-user", "editor")
-    page.fill("#login-pass", "editor")
-    page.click("#login-btn")
+    context, page = log_in(browser, f"{live_stack.url}/editor", "editor", "#login-btn")
     expect(page.locator("#whoami")).to_contain_text("editor")
     page.locator("#q-rows tr[data-qid]").first.click()
     page.locator("#f-title").wait_for()
@@ -95,4 +103,25 @@ def test_editor_passes_axe_at_login_on_a_question_and_on_drafts(
     page.click("nav button[data-tab=drafts]")
     page.locator("#draft-rows tr").first.wait_for()
     assert_accessible(page, "editor, drafts")
+    context.close()
+
+
+def test_supervisor_page_passes_axe_at_login_on_each_tab_and_in_a_drill_down(
+    browser: Browser, live_stack: Any
+) -> None:
+    context, page = log_in(browser, f"{live_stack.url}/supervisor", "super", "#login-submit")
+    page.locator("#kpis .kpi__value").first.wait_for()
+    expect(page.locator("#status")).not_to_contain_text("正在")
+    assert_accessible(page, "supervisor, overview")
+    for tab in ("hot", "alerts", "rules"):
+        page.click(f".tab[data-tab='{tab}']")
+        expect(page.locator(f"#pane-{tab}")).to_be_visible()
+        expect(page.locator(f".tab[data-tab='{tab}']")).to_have_attribute("aria-selected", "true")
+        page.wait_for_load_state("networkidle")
+        assert_accessible(page, f"supervisor, tab {tab}")
+    page.click(".tab[data-tab='overview']")
+    page.click('.kpi[data-metric="all"]')
+    page.locator("#drill-title").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page, "supervisor, a drill-down open")
     context.close()

@@ -179,11 +179,12 @@ export async function loadRules() {
 /** @param {string} text @param {string} error @param {string} ok */
 function renderRules(text, error, ok) {
   show(
-    html`<div class="panel rules"><h3>质检规则</h3>
-      <p class="panel__hint">knowledge/quality_rules.yml：风险词、安全词、竞品、工程师不文明用语与情绪低谷；保存前会检查格式</p>
-      <textarea id="rules-text" spellcheck="false" .value=${text}></textarea>
+    html`<div class="panel rules"><h3 id="rules-title">质检规则</h3>
+      <p class="panel__hint" id="rules-hint">knowledge/quality_rules.yml：风险词、安全词、竞品、工程师不文明用语与情绪低谷；保存前会检查格式</p>
+      <textarea id="rules-text" spellcheck="false" aria-labelledby="rules-title" aria-describedby="rules-hint"
+        .value=${text}></textarea>
       <p><button type="button" class="btn btn--primary" id="rules-save" @click=${saveRules}>保存</button></p>
-      ${error ? html`<p class="form-error" id="rules-error">${error}</p>` : nothing}
+      ${error ? html`<p class="form-error" id="rules-error" role="alert">${error}</p>` : nothing}
       ${ok ? html`<p class="form-ok" id="rules-ok">${ok}</p>` : nothing}</div>`,
     byId("pane-rules"),
   );
