@@ -1,6 +1,7 @@
 """What the console tells the engineer about a case, in Chromium: suggestions come from the case
-(the blue screen), not from the request for a person; the diagnosis path reads as the questions
-and answers the customer saw, in Chinese; 原因 and 摘要 are each said once, whole.
+(the blue screen), not from the request for a person, and a search lists close matches only;
+the diagnosis path reads as the questions and answers the customer saw, in Chinese; 原因 and
+摘要 are each said once, whole.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def test_console_assists_from_the_whole_case_in_chinese(chat: ChatPage, console:
     titles = suggestions.evaluate_all("xs => xs.map(x => x.innerText)")
     assert "蓝屏" in titles[0], titles
     assert not any("人工" in t.split("\n")[0] for t in titles), titles
+
+    # The engineer's own search lists the close matches only, not far weaker padding.
+    console.fill("#kb-q", "笔记本电脑蓝屏了")
+    console.press("#kb-q", "Enter")
+    found = console.locator("#ctx-suggest .sugg__title")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text("电脑蓝屏怎么办")
 
     path = console.locator("#ctx-diagnosis")
     expect(path).to_contain_text("能进系统")
