@@ -26,7 +26,7 @@ from bot.handoff.views import iso
 from bot.quality import scanner, workorders
 from bot.quality.rules import RuleStore
 from bot.storage.db import Database
-from bot.storage.models import Message, Ticket
+from bot.storage.models import Message, StaffUser, Ticket
 from bot.storage.supervision import Alert, AnalyticsContact
 from bot.tiering.loader import load_skills
 
@@ -150,6 +150,7 @@ class Supervision:
         severity = str(data.get("severity") or "normal")
         if severity not in book.severities:
             raise workorders.WorkOrderError(422, "bad_severity", f"没有级别 {severity}")
+        self.check_owner(data.get("owner"))
         minutes = data.get("due_minutes")
         due = now + (timedelta(minutes=float(minutes)) if minutes else book.due_in(severity))
         with self.db.session() as s:
@@ -192,9 +193,26 @@ class Supervision:
 
     def act(self, order_id: int, action: str, by: str, body: dict[str, Any]) -> dict[str, Any]:
         """A state change of a work order."""
+        if action == "assign":
+            self.check_owner(body.get("owner"))
         with self.db.session() as s:
             t = workorders.act(s, order_id, action, by, self.now(), **body)
             return workorders.view(t, workorders.notes_of(s, t.id))
+
+    def check_owner(self, owner: str | None) -> None:
+        """An owner chosen by hand is an active staff member or a known queue (422 if not)."""
+        if not owner:
+            return
+        name = owner.removeprefix("user:")
+        if name.startswith("queue:"):
+            queue = name.removeprefix("queue:")
+            if queue not in self.names()["queues"]:
+                raise workorders.WorkOrderError(422, "bad_owner", f"没有「{queue}」这个队列")
+            return
+        with self.db.session() as s:
+            active = s.scalar(select(StaffUser.active).where(StaffUser.username == name))
+        if not active:
+            raise workorders.WorkOrderError(422, "bad_owner", f"没有在职的同事「{name}」")
 
     def contact(self, contact_id: int) -> dict[str, Any] | None:
         """One contact's facts and its messages."""

@@ -114,7 +114,9 @@ def parse(text: str) -> RuleBook:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise RulesError(f"YAML 格式有误：{exc}") from exc
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列附近" if mark else "某处"
+        raise RulesError(f"YAML 格式有误：{where}的括号、引号或缩进不配对，请检查") from exc
     if not isinstance(data, dict):
         raise RulesError("规则文件应为一个映射（severities 与 rules）")
     try:

@@ -1,5 +1,6 @@
 """The supervisors' page in headless Chromium against the live app: open, filter, drill down
-from a chart point to the conversations behind it (the count matches), export them.
+from a chart point to the conversations behind it (the count matches), export them; the
+summary API's contracted figures; the quality rules edited in the page.
 
 The fixed history of tests/analytics/dataset.py is written into the live app's database (its
 own channel users); the app's rollup job picks it up within seconds.
@@ -16,16 +17,18 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from bot.storage.db import Database
 from tests.analytics import dataset
-from tests.conftest import LiveStack
+from tests.conftest import ROOT, LiveStack
 from tests.e2e.conftest import REPLY_MS
+from tests.e2e.helpers import StaffClient
 from tests.polling import poll_until
 
 pytestmark = pytest.mark.e2e
 FROM, TO = "2026-11-01", "2026-11-07"
+RULES = ROOT / "knowledge" / "quality_rules.yml"
 
 
 def token(live_stack: LiveStack, user: str = "super") -> str:
@@ -145,3 +148,54 @@ def test_api_refuses_agents_and_strangers(live_stack: LiveStack) -> None:
     agent = {"Authorization": f"Bearer {token(live_stack, 'agent1')}"}
     assert httpx.get(url, headers=agent).status_code == 403
     assert httpx.get(f"{live_stack.url}/api/alerts", headers=agent).status_code == 403
+
+
+def test_summary_api_gives_the_contracted_figures_of_a_channel(
+    live_stack: LiveStack, history: dict[str, int]
+) -> None:
+    sup = StaffClient(live_stack.url, "super")
+    web = sup.get(f"/api/analytics/summary?from={FROM}&to={TO}&channel=web")
+    # a1 answered and gone, b2 no match then an engineer (5, waited 30 s), c1 no match and
+    # gone, d1 answered then an engineer (3, waited 90 s); b1 was on WeChat.
+    assert web["conversations"] == 4
+    assert (web["self_service_rate"], web["transfer_rate"], web["fcr"]) == (0.25, 0.5, 0.75)
+    coverage = web["coverage"]
+    assert (coverage["answered"], coverage["clarified"], coverage["none"]) == (0.5, 0.0, 0.5)
+    assert (web["csat"], web["avg_wait_s"]) == (4.0, 60.0)
+    assert (web["from"], web["to"], web["channel"]) == (FROM, TO, "web")
+
+
+def test_rules_are_edited_in_the_page_and_watch_the_next_message(
+    board: Page, live_stack: LiveStack, sender: str
+) -> None:
+    original = RULES.read_text("utf-8")
+    changed = original.replace("三星]", "三星, 雾川]", 1)
+    broken = original.replace("\nrules:\n", "\nrules: [\n", 1)  # YAML no longer closes
+    assert changed != original != broken
+    try:
+        board.click(".tab[data-tab='rules']")
+        expect(board.locator("#rules-text")).to_have_value(original)
+        board.fill("#rules-text", broken)
+        board.click("#rules-save")
+        expect(board.locator("#rules-error")).to_contain_text("YAML 格式有误：第")
+        assert RULES.read_text("utf-8") == original  # wrong rules are not written
+        board.fill("#rules-text", changed)
+        board.click("#rules-save")
+        expect(board.locator("#rules-ok")).to_contain_text("已保存")
+        assert RULES.read_text("utf-8") == changed
+        said = "雾川的笔记本是不是比你们的便宜"
+        resp = httpx.post(
+            f"{live_stack.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": said},
+            timeout=60,
+        )
+        assert resp.status_code == 200
+        sup = StaffClient(live_stack.url, "super")
+        hits = poll_until(
+            lambda: [a for a in sup.get("/api/alerts?kind=rule") if a["text"] == said],
+            timeout_s=60,
+        )
+        assert [a["rule"] for a in hits] == ["competitor"]
+    finally:
+        if RULES.read_text("utf-8") != original:
+            RULES.write_text(original, "utf-8")
