@@ -17,7 +17,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from bot.channels.socketio import sender_of
 from bot.storage.models import ChannelIdentity, Customer
-from tests.e2e.helpers import other_site
+from tests.e2e.helpers import StaffClient, other_site
 
 pytestmark = pytest.mark.e2e
 
@@ -194,3 +194,25 @@ def test_rasa_web_chat_widget_talks_to_kefu_unchanged(
     # The choice is answered: a reply after the two before it.
     page.wait_for_function("document.querySelectorAll('.rw-response').length >= 3")
     assert errors == []
+
+
+def test_an_engineer_s_messages_reach_the_socketio_client(live_stack: Any) -> None:
+    """Rasa's clients get the engineer's side too: the notice that they joined and their
+    words, as `bot_uttered` in the session's room."""
+    staff = StaffClient(live_stack.url, "agent1")
+    client = RawSocketIO(live_stack.url)
+    try:
+        with staff.console():  # agent1 on duty: the request is offered, not a ticket
+            session_id = client.session(None)
+            client.emit("user_uttered", {"message": "转人工", "session_id": session_id})
+            handoff = staff.wait_handoff(sender_of(session_id))
+            staff.post(f"/api/handoffs/{handoff}/accept")
+            words = "您好，我是工程师，请问您的设备是什么型号？"
+            staff.post(f"/api/handoffs/{handoff}/messages", {"text": words})
+            said: list[str] = []
+            while not said or words not in said[-1]:  # bounded by the receive timeout
+                said.append(str(client.receive("bot_uttered").get("text")))
+            assert any("已接入" in s for s in said), said
+            staff.post(f"/api/handoffs/{handoff}/close", {})
+    finally:
+        client.close()
