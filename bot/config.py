@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.analytics.settings import AnalyticsSettings
 from bot.editor.settings import EditorSettings
 from bot.matching.settings import MatchingSettings
+from bot.media.settings import MediaSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository root: default locations of `var/`, `knowledge/` and the Rasa project."""
@@ -248,6 +249,7 @@ class Settings(BaseSettings):
     editor: EditorSettings = EditorSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
     recovery: RecoverySettings = RecoverySettings()
+    media: MediaSettings = MediaSettings()
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.editor.runtime import EditorRuntime
     from bot.gateway.recovery import Recovery
     from bot.handoff.service import HandoffService
+    from bot.media.store import MediaStore
     from bot.profile.binding import BindingService
     from bot.profile.entry import Greetings
     from bot.profile.service import ProfileService
@@ -57,6 +58,7 @@ class Services:
     visitors: VisitorTokens | None = None  # web visitors' signed identities
     logins: LoginThrottle | None = None  # failed-login counters and lockouts
     recovery: Recovery | None = None  # answers what dead turns left unanswered (running app)
+    media: MediaStore | None = None  # pictures and files sent in conversations (bot.media)
 
 
 _current: Services | None = None

@@ -28,6 +28,7 @@ from bot.api.routes import (
     editor,
     health,
     learning,
+    media,
     pages,
     staff,
     supervisor,
@@ -49,6 +50,7 @@ from bot.dialogue.enrich import Enricher
 from bot.editor.runtime import EditorRuntime
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.service import Gateway
+from bot.media.store import MediaStore
 from bot.profile.binding import BindingService
 from bot.profile.entry import Greetings
 from bot.profile.service import ProfileService
@@ -108,6 +110,7 @@ def build_services(settings: Settings) -> Services:
         staff=StaffSessions(db, settings.auth.user_check_ttl_s),
         visitors=VisitorTokens(staff_secret(settings), settings.auth.visitor_token_days),
         logins=LoginThrottle(settings.auth, db),
+        media=MediaStore(db, settings.media, settings.var_dir),
     )
 
 
@@ -174,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_bytes=settings.max_body_bytes,
         by_prefix=(
             ("/api/kb/import", editor.MAX_UPLOAD + 64 * 1024),  # file + form overhead
+            ("/api/media/", settings.media.max_upload_bytes + 64 * 1024),
             ("/actions/", settings.rasa.action_max_body_bytes),
         ),
     )
@@ -192,6 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wechat,
         agent,
         canned,
+        media,
         editor,
         learning,
         supervisor,

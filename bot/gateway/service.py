@@ -12,6 +12,7 @@ from bot.coordination.locks import LocalLocks, TurnLocks
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.types import Draining, Inbound, Outbound, Turn, merge_custom_only
 from bot.handoff.opening import HandoffRequest, request_from_reply
+from bot.media.replies import picture_reply
 from bot.metrics import RASA_UP, TURN_SECONDS, TURNS_IN_FLIGHT, action_failed
 from bot.storage import repository as repo
 from bot.storage.db import Database
@@ -137,6 +138,11 @@ class Gateway:
             held = await self.handoff.on_customer_message(conv_id, msg_id)
             if held is not None:
                 return Turn(conv_id, msg_id, held)
+        if inbound.picture_only:  # Rasa reads words: the bot's own reply to a bare picture
+            kind = str((inbound.attachment or {}).get("kind") or "image")
+            replies = await asyncio.to_thread(self._picture_reply, conv_id, kind)
+            await asyncio.to_thread(self._store_replies, conv_id, msg_id, replies, False)
+            return Turn(conv_id, msg_id, replies)
         degraded = False
         try:
             # Sent before by a turn that did not finish (its replica died, Rasa timed out):
@@ -183,6 +189,8 @@ class Gateway:
             payload: dict[str, Any] = {"metadata": inbound.metadata}
             if inbound.payload:
                 payload["button_payload"] = inbound.payload
+            if inbound.attachment:
+                payload["attachment"] = inbound.attachment
             msg = repo.add_message(
                 s,
                 conv,
@@ -214,8 +222,13 @@ class Gateway:
                 payload=payload.get("button_payload"),
                 metadata=dict(metadata) if isinstance(metadata, dict) else {},
                 client_id=msg.client_id,
+                attachment=payload.get("attachment"),
             )
             return inbound, StoredInbound(conv.id, conv.customer_id, msg.id, None, resumed=True)
+
+    def _picture_reply(self, conv_id: int, kind: str) -> list[Outbound]:
+        with self.db.session() as s:
+            return picture_reply(s, conv_id, self.texts, kind)
 
     def _store_replies(
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool

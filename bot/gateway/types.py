@@ -23,6 +23,13 @@ class Inbound:
     payload: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     client_id: str | None = None
+    # a picture or file sent with (or instead of) the words: bot.media's view of it
+    attachment: dict[str, Any] | None = None
+
+    @property
+    def picture_only(self) -> bool:
+        """A picture or file without words: nothing for Rasa to read."""
+        return self.attachment is not None and not self.text.strip() and not self.payload
 
     @property
     def for_rasa(self) -> str:

@@ -85,20 +85,34 @@ class Desk:
         _, tell = say(self.s, conv, text, frame={"mode": "agent", "name": self.me})
         return Effects(handoffs=[h.id], tells=[tell], dispatch=takeover)
 
-    def send(self, handoff_id: int, text: str, link: dict[str, str] | None = None) -> Effects:
-        """Write to the customer (a link card with `link`: {title, url})."""
+    def send(
+        self,
+        handoff_id: int,
+        text: str,
+        link: dict[str, str] | None = None,
+        attachment: dict[str, Any] | None = None,
+    ) -> Effects:
+        """Write to the customer (a link card with `link`: {title, url}; a picture or file
+        kept by `bot.media` with `attachment`)."""
         h = self._held(handoff_id)
         conv = self._conv(h)
         links = [link] if link else []
         words = text.strip() or (link or {}).get("title", "")
+        extra = {"attachment": attachment} if attachment else {}
         msg, tell = say(
             self.s,
             conv,
             words,
             role="agent",
-            frame={"name": self.me, "links": links},
-            payload={"agent": self.user, "agent_name": self.me, "custom": {"links": links}},
+            frame={"name": self.me, "links": links, **extra},
+            payload={
+                "agent": self.user,
+                "agent_name": self.me,
+                "custom": {"links": links},
+                **extra,
+            },
         )
+        tell.attachment = attachment
         if link:  # text channels get the link in the words
             tell.text = f"{words}\n{link['title']}：{link['url']}" if text.strip() else link["url"]
         frame = {"type": "message", "handoff_id": h.id, "message": dict(message_view(msg))}

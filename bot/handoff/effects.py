@@ -18,6 +18,7 @@ class Tell:
     frame: dict[str, Any]  # web chat page frame (`type` agent | system | queue | rating | ...)
     text: str | None = None  # what text-only channels (WeChat) send; None = nothing
     buttons: list[Button] = field(default_factory=list)
+    attachment: dict[str, Any] | None = None  # a picture or file (bot.media view) to send too
 
 
 @dataclass

@@ -38,6 +38,8 @@ from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 Outlet = Callable[[str, str, Sequence[Button], int], Awaitable[None]]
+# (sender, attachment view of bot.media, conversation id): a picture to a non-web channel
+MediaOutlet = Callable[[str, dict[str, Any], int], Awaitable[None]]
 
 
 class HandoffService:
@@ -82,6 +84,7 @@ class HandoffService:
         self.customers = Hub()  # web chat pages connected here, key "web:<sender>"
         self.consoles = Hub()  # consoles connected here, key = username
         self.outlets: dict[str, Outlet] = {}  # channel -> delivery of texts (e.g. WeChat)
+        self.media_outlets: dict[str, MediaOutlet] = {}  # channel -> delivery of pictures
         self.skill_names = _skill_names(settings)
         self._dispatching = asyncio.Lock()
         self._ticker: asyncio.Task[None] | None = None
@@ -235,6 +238,12 @@ class HandoffService:
                 await outlet(tell.sender, tell.text, tell.buttons, tell.conversation_id)
             except Exception:  # noqa: BLE001 - stored; the channel makes a ticket if it must
                 log.exception("delivery to %s:%s failed", tell.channel, tell.sender)
+        media_outlet = self.media_outlets.get(tell.channel)
+        if media_outlet is not None and tell.attachment:
+            try:
+                await media_outlet(tell.sender, tell.attachment, tell.conversation_id)
+            except Exception:  # noqa: BLE001 - stored; the engineer sees it in the transcript
+                log.exception("picture to %s:%s failed", tell.channel, tell.sender)
 
     def connect_console(self, username: str, role: str, send: Any) -> int:
         """Register an open console socket."""
@@ -258,6 +267,11 @@ class HandoffService:
 
     async def _to_consoles(self, data: dict[str, Any]) -> None:
         await self.consoles.broadcast(data)
+
+    async def customer_of(self, handoff_id: int) -> tuple[str, str]:
+        """The channel and sender of a handoff's customer (HandoffError 404: no such)."""
+        channel, sender = (await asyncio.to_thread(self._key_of, handoff_id)).split(":", 1)
+        return channel, sender
 
     def _key_of(self, handoff_id: int) -> str:
         with self.db.session() as s:

@@ -22,6 +22,7 @@ class MessageView(TypedDict):
     links: list[dict[str, Any]]
     name: str | None  # the engineer's display name (agent messages)
     at: str  # ISO time
+    attachment: dict[str, Any] | None  # a picture or file (bot.media: id, kind, type, name, url)
 
 
 def iso(when: datetime | None) -> str | None:
@@ -46,6 +47,7 @@ def message_view(m: Message) -> MessageView:
         links=list(custom.get("links") or []),
         name=m.payload.get("agent_name"),
         at=iso(m.created_at) or "",
+        attachment=m.payload.get("attachment"),
     )
 
 

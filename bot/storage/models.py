@@ -410,6 +410,31 @@ class AccessAudit(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class MediaFile(Base):
+    """A picture or file a customer, an engineer or the bot sent (`bot.media`).
+
+    The bytes live in a backend (`backend`, under the key `id`); `channel` and `sender` name
+    the customer whose conversation it belongs to (both None: public, e.g. the bot's own).
+    """
+
+    __tablename__ = "media_files"
+    __table_args__ = (Index("ix_media_files_owner", "channel", "sender"),)
+
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)  # random, unguessable
+    kind: Mapped[str] = mapped_column(String(8))  # image | file
+    content_type: Mapped[str] = mapped_column(String(100))  # sniffed from the bytes
+    size: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    sha256: Mapped[str] = mapped_column(String(64))
+    backend: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    sender: Mapped[str | None] = mapped_column(String(128))
+    uploaded_by: Mapped[str] = mapped_column(String(80))  # customer | agent:<user> | bot
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # -- Handoff to engineers: agent profiles, handoffs and their events, ratings --------------
 
 

@@ -51,6 +51,7 @@ def page_message(m: Message) -> dict[str, Any]:
         "buttons": m.payload.get("buttons") or [],
         "links": (m.payload.get("custom") or {}).get("links", []),
         "image": m.payload.get("image"),
+        "attachment": m.payload.get("attachment"),
         "ts": m.created_at.isoformat(),
         **(_turn_of(m) if m.direction == "in" else {}),
     }
@@ -86,6 +87,7 @@ def staff_message(m: Message) -> dict[str, Any]:
         "status": m.status,
         "buttons": m.payload.get("buttons") or [],
         "match": (m.payload.get("custom") or {}).get("kefu"),
+        "attachment": m.payload.get("attachment"),
         "created_at": m.created_at.isoformat(),
     }
 

@@ -129,6 +129,8 @@ class WsMessage(BaseModel):
     payload: str | None = Field(None, max_length=2_000)
     # The page's own metadata; only a signed `customer_token` in it is trusted (bot.profile).
     metadata: dict[str, str] = Field(default_factory=dict, max_length=8)
+    # The id of a picture or file this visitor uploaded (`POST /api/media/chat`).
+    attachment: str | None = Field(None, max_length=48, pattern=r"^[\w\-]+$")
 
 
 HELLO_TIMEOUT_S = 15.0
@@ -212,7 +214,7 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
             {"type": "error", "code": "invalid_message", "text": svc.texts.get("invalid_message")}
         )
         return
-    if not msg.text.strip() and not msg.payload:
+    if not msg.text.strip() and not msg.payload and not msg.attachment:
         await ws.send_json(
             {"type": "error", "code": "empty_message", "text": svc.texts.get("empty_message")}
         )
@@ -229,6 +231,13 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         )
         return
 
+    attachment = await _attachment(svc, sender, msg.attachment) if msg.attachment else None
+    if msg.attachment and attachment is None:
+        text = svc.texts.get("media_attachment_invalid")
+        frame = {"type": "error", "code": "attachment_invalid", "id": msg.id, "text": text}
+        await ws.send_json(frame)
+        return
+
     async def acked(_: int) -> None:
         await ws.send_json({"type": "ack", "id": msg.id})
         await ws.send_json({"type": "typing", "on": True})
@@ -240,6 +249,7 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         payload=msg.payload,
         metadata=dict(msg.metadata),
         client_id=msg.id,
+        attachment=attachment,
     )
     try:
         turn = await svc.gateway.handle(inbound, on_stored=acked)
@@ -251,6 +261,14 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
         await ws.send_json(reply_frame(reply, msg.id))
     await ws.send_json({"type": "typing", "on": False})
     await ws.send_json({"type": "done", "id": msg.id})  # the page stops waiting for it
+
+
+async def _attachment(svc: Services, sender: str, media_id: str) -> dict[str, Any] | None:
+    """The view of a file this visitor uploaded, or None (unknown, or someone else's)."""
+    stored = await asyncio.to_thread(svc.media.find, media_id) if svc.media else None
+    if stored is None or stored.channel != "web" or stored.sender != sender:
+        return None
+    return stored.view()
 
 
 def reply_frame(reply: Outbound, reply_to: str | None) -> dict[str, Any]:
