@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import REPLY_MS
 from tests.e2e.helpers import other_site
+from tests.media import samples
 
 pytestmark = pytest.mark.e2e
 
@@ -85,6 +86,15 @@ def test_widget_on_another_origin_opens_the_chat_with_the_hosts_token(
     expect(chat.locator("#thread .msg--bot").first).to_be_visible(timeout=REPLY_MS)
     message = next(f for f in sent if f.get("type") == "message" and f.get("text") == "你好")
     assert message["metadata"] == {"customer_token": TOKEN}
+
+    # Pictures work inside the widget as on /chat (the frame is the Kefu origin).
+    attach = chat.locator("#attach")
+    expect(attach).to_be_visible()
+    picture = {"name": "photo.png", "mimeType": "image/png", "buffer": samples.png()}
+    chat.locator("#file").set_input_files(picture)
+    shown_picture = chat.locator("#thread .msg--user .attachment img")
+    expect(shown_picture).to_be_visible()
+    expect(chat.locator("#thread .msg--bot", has_text="看不懂图片")).to_have_count(1)
 
     page.locator("#kefu-widget .close").click()
     expect(panel).to_be_hidden()

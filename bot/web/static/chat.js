@@ -5,12 +5,14 @@
  * One websocket to the gateway: ws(s)://<host>/ws/chat. Nothing about the visitor goes in the
  * URL: the first frame is {"type":"hello","token"} with the visitor token the server issued
  * (kept in localStorage), or null, and then the server issues one ({"type":"session"}).
- * Client -> server: {"type":"message","id","text","payload"?,"metadata"?}, {"type":"feedback",...},
+ * Client -> server: {"type":"message","id","text","payload"?,"attachment"?,"metadata"?} (attachment:
+ *   the id POST /api/media/chat gave a picture or file), {"type":"feedback",...},
  *   {"type":"typing"} while an engineer serves, {"type":"rating","handoff","score","comment"?}.
  * Server -> client: see `ChatFrame` in lib/types.js (bot/api/routes/chat.py, bot/handoff).
  */
 import { byId, charCount, el, enterSends } from "./lib/dom.js";
 import { uuid } from "./lib/format.js";
+import { ACCEPT, IMAGE_TYPES, MediaLoader, uploadError } from "./lib/media.js";
 import { LiveSocket, wsUrl } from "./lib/socket.js";
 import { CALLBACK_OFFER, CallbackForm } from "./chat/callback.js";
 import { Outbox } from "./chat/outbox.js";
@@ -20,7 +22,11 @@ import { engineerName, setUserStatus, Thread } from "./chat/thread.js";
 /** @typedef {import("./lib/types.js").ChatFrame} ChatFrame */
 /** @typedef {import("./lib/types.js").ChatMessage} ChatMessage */
 /** @typedef {import("./chat/outbox.js").OutboxEntry} OutboxEntry */
-/** @typedef {{text: string, payload: string | null, el: HTMLElement | null, at: number}} Sent a message on its way */
+/**
+ * A message on its way: its words or button payload, or a picture or file (`attachment`, the
+ * id its upload got).
+ * @typedef {{text: string, payload: string | null, attachment?: string, el: HTMLElement | null, at: number}} Sent
+ */
 
 const MAX_CHARS = 2000;
 const TOKEN_KEY = "kefu.visitor"; // the signed visitor token (bot/auth/visitor.py)
@@ -44,6 +50,8 @@ const els = {
   count: byId("count"),
   jump: byId("jump"),
   quick: byId("quick"),
+  attach: byId("attach", HTMLButtonElement),
+  file: byId("file", HTMLInputElement),
 };
 
 /** Public, read-only view of the connection for tests and debugging. */
@@ -57,6 +65,7 @@ const state = {
   drops: 0, // disconnects so far
   queued: 0, // user messages not yet acknowledged by the server
   awaiting: 0, // acknowledged user messages whose turn has not finished yet
+  uploading: 0, // pictures and files being uploaded
   resent: 0, // acknowledged messages sent again after a reconnect (their turn was cut short)
   restored: 0, // messages an earlier page of this visitor left unanswered, taken up again
   mode: "bot", // bot | queue (waiting for an engineer) | agent (an engineer has the conversation)
@@ -109,7 +118,10 @@ if (new URLSearchParams(location.search).has("embed") && window.parent !== windo
   window.parent.postMessage({ type: "kefu:ready" }, "*"); // says nothing but "ask me"
 }
 
+const media = new MediaLoader(() => visitor.token);
+
 const thread = new Thread(els, {
+  media,
   choose: (title, payload) => (payload === CALLBACK_OFFER ? callbackForm.open() : sendMessage(title, payload)),
   feedback: (m, value) => {
     const frame = { type: "feedback", id: uuid(), ref: m.id || m.reply_to || null, value, text: m.text || "" };
@@ -370,7 +382,7 @@ function settle(id) {
  * @returns {OutboxEntry}
  */
 function entry(id, p, acked) {
-  return { id, text: p.text, payload: p.payload, acked, at: p.at };
+  return { id, text: p.text, payload: p.payload, acked, at: p.at, ...(p.attachment ? { attachment: p.attachment } : {}) };
 }
 
 /**
@@ -400,18 +412,18 @@ function takeUpRestored(list, shown) {
       outbox.drop(r.id); // answered: the history shows it
       continue;
     }
-    const p = { text: r.text, payload: r.payload, el: shown.get(r.id) || null, at: r.at };
+    /** @type {Sent} */
+    const p = { text: r.text, payload: r.payload, attachment: r.attachment, el: shown.get(r.id) || null, at: r.at };
     if (turns.has(r.id)) {
       awaiting.set(r.id, p); // stored, its turn cut short
     } else {
-      p.el = thread.render({ role: "user", text: r.text }, { live: true, clientId: r.id });
+      p.el = thread.render({ role: "user", text: r.text || (r.attachment ? "（图片或文件）" : "") }, { live: true, clientId: r.id });
       pending.set(r.id, p);
       setUserStatus(p.el, "queued");
     }
     state.restored += 1;
     sentNow.add(r.id);
-    const frame = withMetadata({ type: "message", id: r.id, text: r.text, ...(r.payload ? { payload: r.payload } : {}) });
-    if (socket.send(frame) && turns.has(r.id)) state.resent += 1;
+    if (socket.send(messageFrame(r.id, p)) && turns.has(r.id)) state.resent += 1;
     if (!turns.has(r.id)) setUserStatus(p.el, "");
   }
   state.queued = pending.size;
@@ -430,8 +442,7 @@ function resendAwaiting(list) {
   for (const [id, p] of awaiting) {
     if (sentNow.has(id)) continue;
     sentNow.add(id);
-    const frame = withMetadata({ type: "message", id, text: p.text, ...(p.payload ? { payload: p.payload } : {}) });
-    if (socket.send(frame)) state.resent += 1;
+    if (socket.send(messageFrame(id, p))) state.resent += 1;
   }
 }
 
@@ -500,6 +511,21 @@ function syncHistory(list) {
 
 // ---------------------------------------------------------------- outgoing
 
+/**
+ * The socket frame of a message the page sends (again).
+ * @param {string} id
+ * @param {Sent} p
+ */
+function messageFrame(id, p) {
+  return withMetadata({
+    type: "message",
+    id,
+    text: p.text,
+    ...(p.payload ? { payload: p.payload } : {}),
+    ...(p.attachment ? { attachment: p.attachment } : {}),
+  });
+}
+
 /** @param {Record<string, unknown>} frame */
 function withMetadata(frame) {
   if (customerToken) frame.metadata = { customer_token: customerToken };
@@ -510,8 +536,7 @@ function flushPending() {
   sentNow.clear();
   for (const [id, p] of pending) {
     sentNow.add(id);
-    const frame = withMetadata({ type: "message", id, text: p.text, ...(p.payload ? { payload: p.payload } : {}) });
-    if (socket.send(frame)) setUserStatus(p.el, "");
+    if (socket.send(messageFrame(id, p))) setUserStatus(p.el, "");
   }
 }
 
@@ -531,6 +556,54 @@ function sendMessage(text, payload) {
     if (state.mode === "bot") showTyping();
   } else {
     setUserStatus(li, "queued");
+  }
+}
+
+/**
+ * Upload a picture or file the visitor chose, then send it as a message. The preview shows at
+ * once; a refused file (type, size) gets the server's reason in the conversation.
+ * @param {File} file
+ */
+async function sendFile(file) {
+  if (!visitor.token) {
+    thread.render({ role: "error", text: "正在连接客服，请稍候再发送。" }, { live: true });
+    return;
+  }
+  const id = uuid();
+  const image = IMAGE_TYPES.includes(file.type);
+  const preview = image ? URL.createObjectURL(file) : undefined;
+  /** @type {import("./lib/types.js").Attachment} */
+  const local = { id: "", kind: image ? "image" : "file", type: file.type, name: file.name, size: 0, url: "" };
+  const li = thread.render({ role: "user", text: "", attachment: local }, { live: true, clientId: id, preview });
+  setUserStatus(li, "uploading");
+  state.uploading += 1;
+  try {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const res = await fetch("/api/media/chat", { method: "POST", body: form, headers: { Authorization: `Bearer ${visitor.token}` } });
+    if (!res.ok) {
+      setUserStatus(li, "failed");
+      thread.render({ role: "error", text: await uploadError(res) }, { live: true });
+      return;
+    }
+    const kept = await res.json();
+    li.querySelector(".attachment, .file-card")?.replaceWith(thread.attachment(kept, preview));
+    /** @type {Sent} */
+    const sent = { text: "", payload: null, attachment: String(kept.id), el: li, at: Date.now() };
+    pending.set(id, sent);
+    outbox.put(entry(id, sent, false));
+    state.queued = pending.size;
+    if (socket.send(messageFrame(id, sent))) {
+      setUserStatus(li, "");
+      if (state.mode === "bot") showTyping();
+    } else {
+      setUserStatus(li, "queued");
+    }
+  } catch {
+    setUserStatus(li, "failed");
+    thread.render({ role: "error", text: "网络不太稳定，文件没有发出去，请稍后再试。" }, { live: true });
+  } finally {
+    state.uploading -= 1;
   }
 }
 
@@ -578,6 +651,12 @@ els.input.addEventListener("input", () => {
   signalTyping();
 });
 enterSends(els.input, submit);
+els.file.accept = ACCEPT;
+els.attach.addEventListener("click", () => els.file.click());
+els.file.addEventListener("change", () => {
+  for (const file of [...(els.file.files || [])]) sendFile(file);
+  els.file.value = ""; // the same file can be chosen again
+});
 els.quick.addEventListener("click", (e) => {
   const chip = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest(".chip"));
   if (chip) sendMessage(chip.dataset.text || "", null);

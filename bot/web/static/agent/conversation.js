@@ -9,7 +9,8 @@ import { addNote, initContext, renderContext, renderSuggestions } from "./contex
 import { raise } from "./alerts.js";
 import { earlierOf, isMine, renderLists, showTab, visibleIds } from "./lists.js";
 import { api, flash, isSupervisor, state, tag } from "./state.js";
-import { addMessages, addNoteLine, showTranscript } from "./transcript.js";
+import { ACCEPT } from "../lib/media.js";
+import { addMessages, addNoteLine, onFileClick, showTranscript } from "./transcript.js";
 
 /** @typedef {import("../lib/types.js").HandoffSummary} HandoffSummary */
 /** @typedef {import("../lib/types.js").HandoffDetail} HandoffDetail */
@@ -91,6 +92,7 @@ export function renderHead(h) {
   show("btn-close", active && (mine || supervisor));
   const canWrite = active && (mine || supervisor);
   byId("btn-send", HTMLButtonElement).disabled = false;
+  byId("btn-file", HTMLButtonElement).disabled = !canWrite;
   reply.placeholder = canWrite ? "输入回复，Enter 发送，Shift+Enter 换行" : "接入后即可回复客户；现在可以写内部备注";
   if (!canWrite) setMode("note");
 }
@@ -219,6 +221,29 @@ async function sendLink(title, url) {
   }
 }
 
+/**
+ * Send a picture or file to the customer (with the words typed, if any).
+ * @param {File} file
+ */
+async function sendFile(file) {
+  const id = state.selected;
+  if (!id) return;
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const text = mode() === "reply" ? reply.value.trim() : "";
+  if (text) form.append("text", text);
+  flash("正在发送…");
+  try {
+    /** @type {HandoffDetail} */
+    const d = await api.call("POST", `/api/media/handoffs/${id}`, form);
+    if (text && reply.value.trim() === text) reply.value = "";
+    flash("已发送");
+    if (state.selected === id) addMessages(d.context.transcript);
+  } catch (ex) {
+    flash(/** @type {Error} */ (ex).message);
+  }
+}
+
 // ---------------------------------------------------------------- actions
 
 /**
@@ -339,6 +364,16 @@ export function initConversation(send) {
       flash(/** @type {Error} */ (ex).message);
     }
   });
+  const picker = byId("reply-file", HTMLInputElement);
+  picker.accept = ACCEPT;
+  byId("btn-file").addEventListener("click", () => picker.click());
+  picker.addEventListener("change", () => {
+    const file = picker.files?.[0];
+    picker.value = "";
+    if (file) sendFile(file);
+  });
+  byId("transcript").addEventListener("click", onFileClick);
+  byId("ticket").addEventListener("click", onFileClick);
   byId("btn-link").addEventListener("click", () => {
     byId("link-error").hidden = true;
     byId("link-dialog", HTMLDialogElement).showModal();

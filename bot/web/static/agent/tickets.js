@@ -6,7 +6,7 @@ import { html, nothing, render } from "../lib/html.js";
 import { CHANNELS, nameOf, TICKET_STATUS, TICKET_WHY } from "../lib/labels.js";
 import { customerView } from "./context.js";
 import { api, state, tag } from "./state.js";
-import { messageLine } from "./transcript.js";
+import { messageLine, showPictures } from "./transcript.js";
 
 /** @typedef {import("../lib/types.js").Ticket} Ticket */
 
@@ -50,6 +50,7 @@ export async function openTicket(id) {
     const box = byId("ticket");
     box.hidden = false;
     render(ticketView(t), box);
+    showPictures(box);
   } catch (ex) {
     window.alert(/** @type {Error} */ (ex).message);
   }

@@ -4,10 +4,35 @@ import { byId, safeUrl } from "../lib/dom.js";
 import { clock } from "../lib/format.js";
 import { html, render } from "../lib/html.js";
 import { nameOf, SPEAKERS } from "../lib/labels.js";
-import { state } from "./state.js";
+import { MediaLoader, sizeText } from "../lib/media.js";
+import { api, state } from "./state.js";
 
 /** @typedef {import("../lib/types.js").MessageView} MessageView */
 /** @typedef {import("../lib/types.js").Note} Note */
+/** @typedef {import("../lib/types.js").Attachment} Attachment */
+
+/** Pictures and files of the open conversations, fetched with the engineer's token. */
+export const media = new MediaLoader(() => api.session?.token || "");
+/** @type {Map<string, Attachment>} media id -> attachment shown in a transcript */
+const attachments = new Map();
+
+/**
+ * A picture inline (opens full size) or a file to save.
+ * @param {Attachment} a
+ */
+function attachmentView(a) {
+  attachments.set(a.id, a);
+  if (a.kind === "image") {
+    return html`<a class="line__image" target="_blank" rel="noopener" aria-label=${`查看图片 ${a.name}`}>
+      <img data-media=${a.id} alt=${a.name || "图片"}></a>`;
+  }
+  return html`<button type="button" class="line__file" data-download=${a.id}>📄 ${a.name} · ${sizeText(a.size)}</button>`;
+}
+
+/** Show the pictures of a transcript just drawn. @param {HTMLElement} root */
+export function showPictures(root) {
+  media.hydrate(root, (id) => attachments.get(id));
+}
 
 /**
  * One transcript line (also used by the ticket view).
@@ -18,6 +43,7 @@ export function messageLine(m) {
   return html`<li class="line line--${m.role}" data-id=${m.id}><div class="line__body">
     <div class="line__who">${who} · ${clock(m.at)}</div>
     ${m.text ? html`<div class="line__text">${m.text}</div>` : ""}
+    ${m.attachment ? attachmentView(m.attachment) : ""}
     ${m.links?.length
       ? html`<div class="line__links">${m.links.map((l) => {
           const href = safeUrl(l.url);
@@ -35,6 +61,14 @@ const noteLine = (n) => html`<li class="line line--note"><div class="line__body"
 
 function draw() {
   render(state.lines.map((x) => (x.m ? messageLine(x.m) : x.note ? noteLine(x.note) : "")), byId("transcript"));
+  showPictures(byId("transcript"));
+}
+
+/** A click on a file in any transcript saves it. @param {MouseEvent} e */
+export function onFileClick(e) {
+  const btn = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest("[data-download]"));
+  const a = btn && attachments.get(btn.dataset.download || "");
+  if (a) media.download(a).catch(() => btn?.classList.add("is-broken"));
 }
 
 /**

@@ -15,6 +15,7 @@ const MAX_AGE_MS = 24 * 3600 * 1000; // not sent again after a day: the visitor 
  * @property {string} id the client id the message was (and is again) sent with
  * @property {string} text
  * @property {string | null} payload a button's payload
+ * @property {string} [attachment] the id of an uploaded picture or file (bot/media)
  * @property {boolean} acked the server stored it (its turn may still have been cut short)
  * @property {number} at when it was typed (ms since the epoch)
  */
@@ -101,7 +102,8 @@ function parse(raw) {
   try {
     const e = JSON.parse(raw || "null");
     if (!e || typeof e.id !== "string" || typeof e.text !== "string" || typeof e.at !== "number") return null;
-    return { id: e.id, text: e.text, payload: typeof e.payload === "string" ? e.payload : null, acked: !!e.acked, at: e.at };
+    const attachment = typeof e.attachment === "string" && e.attachment ? { attachment: e.attachment } : {};
+    return { id: e.id, text: e.text, payload: typeof e.payload === "string" ? e.payload : null, acked: !!e.acked, at: e.at, ...attachment };
   } catch {
     return null;
   }

@@ -2,12 +2,15 @@
 /** The chat page's conversation: messages, choices, link cards, feedback, statuses, scrolling. */
 import { el, icon, safeUrl } from "../lib/dom.js";
 import { dayTime } from "../lib/format.js";
+import { sizeText } from "../lib/media.js";
 import { appendRich } from "../lib/rich.js";
 import { LINK, STAR, THUMB_DOWN, THUMB_UP } from "./icons.js";
 
 /** @typedef {import("../lib/types.js").ChatMessage} ChatMessage */
 /** @typedef {import("../lib/types.js").Button} Button */
 /** @typedef {import("../lib/types.js").Link} Link */
+/** @typedef {import("../lib/types.js").Attachment} Attachment */
+/** @typedef {import("../lib/media.js").MediaLoader} MediaLoader */
 
 const TIME_GAP_MS = 5 * 60 * 1000; // a time divider after 5 minutes of silence
 
@@ -15,6 +18,7 @@ const TIME_GAP_MS = 5 * 60 * 1000; // a time divider after 5 minutes of silence
  * @typedef {object} ThreadHooks
  * @property {(title: string, payload: string | null) => void} choose a button was clicked
  * @property {(m: ChatMessage, value: "up" | "down") => void} feedback thumbs on a bot answer
+ * @property {MediaLoader} media fetches pictures and files with the visitor's token
  */
 
 export class Thread {
@@ -90,7 +94,8 @@ export class Thread {
   /**
    * Render one message and return its <li>.
    * @param {ChatMessage} m
-   * @param {{live?: boolean, clientId?: string}} [opts]
+   * @param {{live?: boolean, clientId?: string, preview?: string}} [opts] preview: a local
+   *   URL of a picture still being uploaded
    */
   render(m, opts = {}) {
     const role = m.role;
@@ -141,6 +146,7 @@ export class Thread {
       pic.loading = "lazy";
       body.appendChild(pic);
     }
+    if (m.attachment) body.appendChild(this.attachment(m.attachment, opts.preview));
     if (m.buttons?.length) body.appendChild(this.choices(m.buttons));
     if (m.links?.length) {
       const links = linkCards(m.links);
@@ -159,6 +165,42 @@ export class Thread {
     this.els.thread.appendChild(li);
     this.afterAppend(stick);
     return li;
+  }
+
+  /**
+   * A picture (a thumbnail that opens full size) or a file card (saved under its name).
+   * @param {Attachment} a
+   * @param {string} [preview] a local URL to show until the upload is done
+   */
+  attachment(a, preview) {
+    if (a.kind === "image") {
+      const link = el("a", "attachment");
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.setAttribute("aria-label", `查看图片 ${a.name}`);
+      const img = el("img");
+      img.alt = a.name || "图片";
+      if (a.width && a.height) {
+        img.width = Math.min(240, a.width);
+        img.height = Math.round((img.width * a.height) / a.width);
+      }
+      const stick = this.nearBottom(); // a picture that grows the thread keeps the reader at the end
+      img.addEventListener("load", () => stick && this.scrollToBottom(), { once: true });
+      link.appendChild(img);
+      if (preview) img.src = link.href = preview;
+      else this.hooks.media.show(img, a);
+      return link;
+    }
+    const card = el("button", "file-card");
+    card.type = "button";
+    card.setAttribute("aria-label", `下载文件 ${a.name}`);
+    const text = el("span", "file-card__text");
+    text.append(el("span", "file-card__name", a.name), el("span", "file-card__size", a.size ? sizeText(a.size) : "上传中…"));
+    card.append(el("span", "file-card__icon", "📄"), text);
+    card.addEventListener("click", () => {
+      if (a.id) this.hooks.media.download(a).catch(() => card.classList.add("is-broken"));
+    });
+    return card;
   }
 
   /** @param {Button[]} buttons */
@@ -253,12 +295,12 @@ function linkCards(links) {
 /**
  * The delivery mark under a user's message.
  * @param {Element | null | undefined} li
- * @param {"" | "acked" | "queued" | "failed"} kind
+ * @param {"" | "acked" | "queued" | "failed" | "uploading"} kind
  */
 export function setUserStatus(li, kind) {
   const st = /** @type {HTMLElement | null} */ (li?.querySelector(".msg__status"));
   if (!st) return;
   st.className = `msg__status${kind ? ` is-${kind}` : ""}`;
-  st.textContent = { acked: "✓", queued: "等待网络，连接恢复后自动发送", failed: "未发送", "": "" }[kind];
+  st.textContent = { acked: "✓", queued: "等待网络，连接恢复后自动发送", failed: "未发送", uploading: "上传中…", "": "" }[kind];
   st.title = kind === "acked" ? "已送达" : "";
 }

@@ -9,6 +9,13 @@
 
 /** @typedef {{token: string, role: string, username: string}} StaffSession */
 
+/**
+ * A picture or file kept by the server (bot/media/store.py `Stored.view`); `url` answers only
+ * with the reader's token in an Authorization header.
+ * @typedef {{id: string, kind: "image" | "file", type: string, name: string, size: number,
+ *   width?: number | null, height?: number | null, url: string}} Attachment
+ */
+
 // ---------------------------------------------------------------- the chat page's socket
 
 /**
@@ -20,6 +27,7 @@
  * @property {Button[]} [buttons]
  * @property {Link[]} [links]
  * @property {string | null} [image] URL of a picture
+ * @property {Attachment | null} [attachment] a picture or file sent in the conversation
  * @property {string | null} [name] the engineer's display name
  * @property {string} [ts] ISO time
  * @property {number | string} [id]
@@ -96,6 +104,7 @@
  * @property {Link[]} links
  * @property {string | null} name
  * @property {string} at
+ * @property {Attachment | null} [attachment]
  */
 
 /** @typedef {{id?: number, by: string, name?: string, text?: string, note?: string, at: string}} Note */
