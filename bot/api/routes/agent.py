@@ -48,7 +48,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if channel is not None:
             await channel.sender.send_text(openid, text, buttons, conversation_id=conversation_id)
 
+    async def wechat_picture(openid: str, attachment: dict[str, Any], _: int) -> None:
+        channel = getattr(app.state, "wechat", None)
+        if channel is not None:
+            await channel.media.send(openid, attachment)
+
     svc.outlets["wechat"] = wechat
+    svc.media_outlets["wechat"] = wechat_picture
     socket_channel = getattr(app.state, "socketio", None)  # Rasa's socket.io channel
     if socket_channel is not None:
         svc.outlets["socketio"] = socket_channel.deliver

@@ -1,4 +1,4 @@
-"""The WeChat server API calls Kefu makes: token, customer-service message, menu."""
+"""The WeChat server API calls Kefu makes: token, customer-service message, menu, media."""
 
 from __future__ import annotations
 
@@ -55,6 +55,58 @@ class WechatApi:
         body = {"touser": openid, "msgtype": "text", "text": {"content": content}}
         await self._call("POST", "/cgi-bin/message/custom/send", token=token, body=body)
 
+    async def send_image(self, token: str, openid: str, media_id: str) -> None:
+        """One picture (uploaded media) through `POST /cgi-bin/message/custom/send`."""
+        body = {"touser": openid, "msgtype": "image", "image": {"media_id": media_id}}
+        await self._call("POST", "/cgi-bin/message/custom/send", token=token, body=body)
+
+    async def get_media(self, token: str, media_id: str, max_bytes: int) -> bytes:
+        """A user's picture (`GET /cgi-bin/media/get`), at most `max_bytes` of it."""
+        params = {"access_token": token, "media_id": media_id}
+        try:
+            async with self._client.stream(
+                "GET", f"{self.base}/cgi-bin/media/get", params=params
+            ) as resp:
+                if resp.status_code != 200:
+                    raise WechatApiError(None, f"HTTP {resp.status_code}")
+                if "json" in resp.headers.get("content-type", "") or "text" in resp.headers.get(
+                    "content-type", ""
+                ):
+                    _check(json.loads(await resp.aread()))
+                    raise WechatApiError(None, "no media in the answer")
+                data = bytearray()
+                async for chunk in resp.aiter_bytes():
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise WechatApiError(None, f"media over {max_bytes} bytes")
+                return bytes(data)
+        except httpx.HTTPError as exc:
+            raise WechatApiError(None, f"{type(exc).__name__}: {exc}") from exc
+        except ValueError as exc:
+            raise WechatApiError(None, "unreadable answer") from exc
+
+    async def upload_image(self, token: str, name: str, data: bytes, content_type: str) -> str:
+        """Upload a picture as temporary media (`POST /cgi-bin/media/upload?type=image`);
+        returns its media_id (valid 3 days)."""
+        params = {"access_token": token, "type": "image"}
+        try:
+            resp = await self._client.post(
+                f"{self.base}/cgi-bin/media/upload",
+                params=params,
+                files={"media": (name, data, content_type)},
+            )
+        except httpx.HTTPError as exc:
+            raise WechatApiError(None, f"{type(exc).__name__}: {exc}") from exc
+        if resp.status_code != 200:
+            raise WechatApiError(None, f"HTTP {resp.status_code}: {resp.text[:200]}")
+        try:
+            answer = _check(resp.json())
+        except ValueError as exc:
+            raise WechatApiError(None, f"not JSON: {resp.text[:200]}") from exc
+        if not answer.get("media_id"):
+            raise WechatApiError(None, f"no media_id in {str(answer)[:200]}")
+        return str(answer["media_id"])
+
     async def create_menu(self, token: str, menu: dict[str, Any]) -> None:
         """Publish the custom menu (`POST /cgi-bin/menu/create`)."""
         await self._call("POST", "/cgi-bin/menu/create", token=token, body=menu)
@@ -89,12 +141,17 @@ class WechatApi:
             data = resp.json()
         except ValueError as exc:
             raise WechatApiError(None, f"not JSON: {resp.text[:200]}") from exc
-        if not isinstance(data, dict):
-            raise WechatApiError(None, f"unexpected answer: {str(data)[:200]}")
-        if int(data.get("errcode") or 0) != 0:
-            raise WechatApiError(int(data["errcode"]), str(data.get("errmsg", "")))
-        return data
+        return _check(data)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
+
+
+def _check(data: object) -> dict[str, Any]:
+    """WeChat's JSON answer, or the error it holds."""
+    if not isinstance(data, dict):
+        raise WechatApiError(None, f"unexpected answer: {str(data)[:200]}")
+    if int(data.get("errcode") or 0) != 0:
+        raise WechatApiError(int(data["errcode"]), str(data.get("errmsg", "")))
+    return data

@@ -19,6 +19,7 @@ from typing import Any
 from bot.channels.wechat.api import WechatApi
 from bot.channels.wechat.conversation import Answer, Responder
 from bot.channels.wechat.inbox import Claim, Inbox
+from bot.channels.wechat.media import WechatMedia
 from bot.channels.wechat.menu import Menu, load_menu
 from bot.channels.wechat.protocol import Incoming, Protocol, Query
 from bot.channels.wechat.sender import CustomerService
@@ -61,7 +62,8 @@ class WechatChannel:
         self.sender = CustomerService(
             self.api, self.tokens, services.db, services.texts, self.settings
         )
-        self.responder = Responder(services, menu)
+        self.media = WechatMedia(self.api, self.tokens, services.media, settings.base_url)
+        self.responder = Responder(services, menu, self.media.fetch)
         # A row's owner keeps it while an answer may still be computed and sent.
         lease_s = 60.0 + settings.rasa.timeout_s
         self.inbox = Inbox(services.db, app_id, self.owner, lease_s)
@@ -166,6 +168,7 @@ class WechatChannel:
             self.inbox.settle_passive, entry.incoming.key
         ):
             self.pending.pop(entry.incoming.key, None)
+            self._spawn(self._pictures(entry.incoming.openid, answer))  # after the words
             return parts[0]
         # Too long for one message, or a retry elsewhere asked for the API way.
         self._go_async(entry)
@@ -189,11 +192,21 @@ class WechatChannel:
             )
             state = "sent" if result.ok else ("ticket" if result.ticket_id else "failed")
             await asyncio.to_thread(self.inbox.finish, key, state, result.sent)
+            if result.ok:
+                await self._pictures(entry.incoming.openid, answer)
         except Exception:
             log.exception("wechat delivery of %s failed", key)
             await asyncio.to_thread(self.inbox.finish, key, "failed")
         finally:
             self.pending.pop(key, None)
+
+    async def _pictures(self, openid: str, answer: Answer) -> None:
+        """The pictures of the bot's answer, as image messages (the words went first)."""
+        for url in [r.image for r in answer.replies if r.image]:
+            try:
+                await self.media.send_url(openid, url)
+            except Exception:  # noqa: BLE001 - the words are delivered; the picture is extra
+                log.exception("picture %s to %s not sent", url, openid)
 
     async def _sweep_forever(self) -> None:
         while True:

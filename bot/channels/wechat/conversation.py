@@ -8,6 +8,7 @@ unfollows and media are stored here, with a polite reply where one is due.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.storage import repository as repo
 from bot.storage.models import Conversation, Message
 
 CHANNEL = "wechat"
+FetchPicture = Callable[[Incoming], Awaitable[dict[str, Any] | None]]
 MEDIA_TEXTS = {
     "image": "wechat_image_received",
     "video": "wechat_video_received",
@@ -60,9 +62,13 @@ class Answer:
 class Responder:
     """Turns one parsed callback into the bot's answer, storing both."""
 
-    def __init__(self, services: Services, menu: Menu | None) -> None:
+    def __init__(
+        self, services: Services, menu: Menu | None, fetch_picture: FetchPicture | None = None
+    ) -> None:
         self.svc = services
         self.menu = menu
+        # keeps the picture of an image message (bot.channels.wechat.media); None = refuse
+        self.fetch_picture = fetch_picture
         for key in TEXT_KEYS:  # fail at start-up, not at a user's first photo
             services.texts.get(key)
 
@@ -83,6 +89,10 @@ class Responder:
             return await self._local(incoming, None, None)
         if kind.startswith("event:"):
             return Answer([])  # menu links, location reports, scans: kept in wechat_inbound only
+        if kind == "image" and self.fetch_picture is not None:
+            attachment = await self.fetch_picture(incoming)
+            if attachment is not None:  # kept: to the engineer, or the bot's offer of one
+                return await self._gateway(incoming, "", attachment=attachment)
         return await self._local(incoming, None, MEDIA_TEXTS.get(kind, "wechat_unsupported"))
 
     def topics(self) -> list[Button]:
@@ -108,7 +118,12 @@ class Responder:
         return await self._gateway(incoming, text, payload=button["payload"], choice=n)
 
     async def _gateway(
-        self, incoming: Incoming, text: str, payload: str | None = None, **extra: Any
+        self,
+        incoming: Incoming,
+        text: str,
+        payload: str | None = None,
+        attachment: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> Answer:
         inbound = Inbound(
             channel=CHANNEL,
@@ -117,6 +132,7 @@ class Responder:
             payload=payload,
             metadata={"wechat": {**_kept(incoming), **extra}},
             client_id=incoming.key,
+            attachment=attachment,
         )
         turn = await self.svc.gateway.handle(inbound)
         return Answer(turn.replies, turn.conversation_id, turn.inbound_id)
