@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bot.media.replies import TEXT_KEYS
 from bot.media.settings import DOCX, MediaSettings
 from bot.media.sniff import Refused, check, clean_name
 from bot.texts import Texts
@@ -73,10 +74,16 @@ def test_a_truncated_picture_is_refused_as_unreadable() -> None:
 
 def test_every_refusal_has_its_chinese_text() -> None:
     texts = Texts.load(Path(__file__).resolve().parents[2] / "knowledge")
-    for code in ("media_empty", "media_too_large", "media_too_many_pixels", "media_unreadable",
-                 "media_channel_refused", "media_bot_cannot_read", "media_bot_cannot_read_file",
-                 "media_bot_noted", "media_human_button", "media_visitor_unknown",
-                 "media_attachment_invalid"):  # fmt: skip
+    refusals = (
+        "media_empty",
+        "media_too_large",
+        "media_too_many_pixels",
+        "media_unreadable",
+        "media_channel_refused",
+        "media_visitor_unknown",
+        "media_attachment_invalid",
+    )
+    for code in (*refusals, *TEXT_KEYS):
         assert texts.get(code, limit="5 MB")
     refused = texts.get("media_type_refused", images="JPG、PNG", files="PDF")
     assert refused.startswith("抱歉，暂不支持这种文件")
