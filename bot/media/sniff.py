@@ -120,7 +120,8 @@ def check(data: bytes, filename: str, settings: MediaSettings) -> Checked:
 
 def clean_name(filename: str, content_type: str) -> str:
     """A safe display name: no path, no control or quoting characters, the right extension."""
-    base = PureWindowsPath(PurePosixPath(filename or "").name).name
+    readable = (filename or "").encode("utf-8", "ignore").decode("utf-8")  # no lone surrogates
+    base = PureWindowsPath(PurePosixPath(readable).name).name
     stem = _NAME_BAD.sub("_", base.rsplit(".", 1)[0] if "." in base else base).strip(" ._")
     ext = EXTENSIONS[content_type]
     return f"{(stem or 'file')[:80]}{ext}"

@@ -92,3 +92,4 @@ def test_every_refusal_has_its_chinese_text() -> None:
 def test_names_lose_paths_and_quoting_characters() -> None:
     assert clean_name('C:\\Users\\me\\"蓝屏".png', "image/png") == "蓝屏.png"
     assert clean_name("", "text/plain") == "file.txt"
+    assert clean_name("bad\ud800name.pdf", "application/pdf") == "badname.pdf"
