@@ -68,6 +68,11 @@ class TestPicturesOnThePages:
         wait_loaded(chat.page, "#thread .msg--user .attachment img")
         wait_loaded(chat.page, "#thread .msg--agent .attachment img")
 
+        # The engineer closes (agent1 is free again for the tests after this one).
+        console.click("#btn-close")
+        console.click("#confirm-ok")
+        chat.page.locator(".rating").wait_for()
+
     @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
     def test_a_refused_file_gets_a_chinese_reason_and_is_not_sent(
         self, browser: Browser, live_stack: LiveStack, size: tuple[int, int]
