@@ -283,7 +283,9 @@ class IndexBuilder:
             repair = None
             if self.settings.pinyin_repair:
                 spoken = (t[2:] for _, terms in kept.values() for t in terms if t.startswith("w:"))
-                repair = PinyinRepair(spoken, segmenter.known)
+                repair = PinyinRepair(
+                    spoken, segmenter.known, lambda run: segmenter.run(run)["tokens"]
+                )
             lexical = LexicalRetriever(self.settings.bm25_k1, self.settings.bm25_b)
             lexical.fit(docs)
             dense = None
