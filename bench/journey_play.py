@@ -28,7 +28,7 @@ from bot.config import ROOT
 JOURNEYS = ROOT / "eval" / "journeys.yml"
 CHANNELS = {"rest", "wechat"}
 EXPECTATIONS = {"answer", "clarify", "tree", "tier", "handoff", "silent", "says", "asks", "history"}
-ENGINEER_ACTS = {"accept", "return", "close"}
+ENGINEER_ACTS = {"accept", "return", "close", "busy"}
 ENGINEER = ("agent2", "agent2")  # the demo engineer who takes the journeys' conversations
 
 
@@ -38,7 +38,9 @@ class Journey:
 
     id: str
     kind: str
-    turns: list[Any]  # a message (str), {click: title}, or {engineer: accept|return|close|say …}
+    turns: list[
+        Any
+    ]  # a message (str), {click: title}, or {engineer: accept|return|close|busy|say …}
     expect: dict[str, Any]  # exactly one key of EXPECTATIONS
     channel: str = "rest"
     customer: str | None = None  # a sample customer's member id (signed customer token)
@@ -49,6 +51,12 @@ class Journey:
     def engineer(self) -> bool:
         """Whether an engineer must be on duty while it plays."""
         return self.on_duty or any(isinstance(t, dict) and "engineer" in t for t in self.turns)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the engineer turns busy while it plays (such journeys play one at a time,
+        after the others: the engineer's status is the whole desk's)."""
+        return any(isinstance(t, dict) and t.get("engineer") == "busy" for t in self.turns)
 
     @property
     def messages(self) -> list[str]:
@@ -114,11 +122,16 @@ def on_duty(staff: Staff) -> Iterator[None]:
     ws_url = staff.url.replace("http://", "ws://") + f"/ws/agent?token={token}"
     with connect(ws_url) as ws:
         ws.recv(timeout=30)  # the snapshot
-        resp = httpx.put(
-            f"{staff.url}/api/agent/status", json={"status": "online"}, headers=staff.headers()
-        )
-        resp.raise_for_status()
+        set_status(staff, "online")
         yield
+
+
+def set_status(staff: Staff, status: str) -> None:
+    """An engineer's status: online | busy | away."""
+    resp = httpx.put(
+        f"{staff.url}/api/agent/status", json={"status": status}, headers=staff.headers()
+    )
+    resp.raise_for_status()
 
 
 class Player:
@@ -160,6 +173,8 @@ class Player:
                 replies = customer.say(customer.choice(replies, str(step["click"])))
             elif "click" in step:
                 replies = customer.say(button(replies, str(step["click"])))
+            elif step["engineer"] == "busy":  # on duty, taking no new conversation
+                set_status(self.engineer, "busy")
             else:
                 act = str(step["engineer"])
                 handoff = self._handoff(customer.sender)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from bot.dialogue.context import Context
 from bot.dialogue.devices import check_device
-from bot.dialogue.followup import match_followup, refers
+from bot.dialogue.followup import asks, match_followup, refers
 from bot.knowledge.answers import pick_answer
 from bot.knowledge.live import KnowledgeService
 from bot.knowledge.schema import KnowledgeBase
@@ -173,6 +173,7 @@ def answer_in_context(
         channel=channel,
         device=sorted(named_lines) or None,
         for_device=lambda qid: _for_lines(kb, qid, named_lines),
+        kin=lambda qid: _kin(kb, qid, before.category if before is not None else None),
     )
     check = check_device(
         kb,
@@ -217,10 +218,11 @@ SMALL_TALK = {
 def asks_knowledge(reply: Reply, text: str) -> bool:
     """Whether words the dialogue took for small talk, yes or no ask the knowledge base after
     all: they are answered on their own, or, read in context, they refer to it (「那来回的邮费
-    谁出」). 「好的」, 「不用了」 after an answer are no follow-up, whatever they match."""
+    谁出」) or ask a question of their own (「能加急不」). 「好的」, 「不用了」 after an answer are
+    no follow-up, whatever they match."""
     if reply.decision != "answer":
         return False
-    return reply.context.get("reading") != "context" or refers(text)
+    return reply.context.get("reading") != "context" or refers(text) or asks(text)
 
 
 _NAME_PARTS = re.compile(r"[与和及、/（）()\s]+")
@@ -240,6 +242,12 @@ def _named(kb: KnowledgeBase, words: list[str]) -> set[str]:
         for w in words
         if len(w) >= 2 and any(w in p and not p.isascii() for p in parts)
     }
+
+
+def _kin(kb: KnowledgeBase, question_id: str, category: str | None) -> bool:
+    """Whether a question is of `category` (the category of the question before)."""
+    question = kb.questions.get(question_id)
+    return category is not None and question is not None and question.category == category
 
 
 def _for_lines(kb: KnowledgeBase, question_id: str, lines: set[str]) -> bool:
@@ -263,3 +271,13 @@ def _lines_in_play(knowledge: KnowledgeService, context: Context) -> set[str]:
     if question is not None and question.products and not every <= set(question.products):
         return set(question.products)
     return set()
+
+
+def asks_question(reply: Reply) -> bool:
+    """Whether words the dialogue took for a greeting ask the knowledge base: answered on their
+    own, or doubted between questions in words that ask (「我下的单在哪查呀」); the greeting's
+    own words (你好, 在吗) are left out by the matcher's normalization before asking."""
+    if reply.decision == "answer":
+        return True
+    query = reply.match.query if reply.match is not None else ""
+    return reply.decision == "clarify" and asks(query)

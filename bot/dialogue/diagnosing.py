@@ -7,13 +7,13 @@ the app database here, so staff and the handoff see them even if the Rasa tracke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.diagnosis.engine import Diagnoser, Say, State, Step
 from bot.diagnosis.store import record_step
 from bot.dialogue.answering import Reply, answer_question, answer_text
+from bot.dialogue.followup import asks
 from bot.services import Services
 
 # Intents that say "this is not an answer to your question": leave the tree for them.
@@ -29,8 +29,6 @@ SOCIAL_RESPONSES = {
 }
 # Channels that show options as a numbered list the customer answers by number.
 NUMBERED_CHANNELS = frozenset({"wechat"})
-# Words that make a message a question of its own (「发票怎么开」), not an unclear answer.
-_ASKS = re.compile(r"怎么|怎样|如何|什么|哪|多少|多久|多长|能不能|能否|可不可以|吗|[?？]")
 
 
 @dataclass
@@ -179,8 +177,3 @@ def _leave(
         other = start(services, diagnoser, str(question.tree), text, conversation_id)
         return other  # a different fault: its own tree takes over (the old one stays paused)
     return TreeTurn(pause.says, pause.state, "paused", None, answer=reply)
-
-
-def asks(text: str) -> bool:
-    """Whether the words ask a question of their own (an unclear answer does not)."""
-    return bool(_ASKS.search(text))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.dialogue.enrich import Enriched
 from bot.nlp.empathy import Tone, tone_of
 from bot.nlp.lexicon import EmotionLexicon
+from bot.services import Services
 from bot.texts import Texts
 from bot.tiering.assess import Assessment
 
@@ -24,3 +26,13 @@ def opening(assessment: Assessment | None, lexicon: EmotionLexicon | None, texts
         return texts.get(TEXT_KEYS[tone])
     except KeyError:  # an older messages.yml without the line: the answer alone
         return ""
+
+
+def annoyed(services: Services, found: Enriched | None) -> bool:
+    """Whether the gateway read the message as annoyed (🤬, 😡😡, 烦死了): words the dialogue
+    took for yes or small talk that call for empathy instead of a cheerful reply."""
+    assessor = services.assessor
+    if found is None or found.emotion is None or assessor is None:
+        return False
+    lexicon = assessor.emotion.lexicon
+    return lexicon is not None and tone_of(found.emotion, lexicon) == "annoyed"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.dialogue.context import Context
-from bot.matching.pipeline import Matcher, MatchResult
+from bot.matching.pipeline import Candidate, Matcher, MatchResult
 
 Reading = Literal["alone", "context"]
 
@@ -37,6 +37,14 @@ _LEANS = re.compile(
     r"|^[它这那](个|张|台|款|些|部|只|种|份|单)"
     r"|它"
 )
+# Words that make a message a question of its own (「发票怎么开」, 「发票咋开」, 「能开专票不」),
+# not an unclear answer: question words, colloquial ones included, and the A-not-A and closing
+# 不/没 forms of a yes-no question.
+_ASKS = re.compile(
+    r"怎么|怎样|如何|什么|哪|多少|多久|多长|能不能|能否|可不可以|吗|[?？]"
+    r"|咋|啥|几[天号点个时]|为何|是不是|有没有|要不要|会不会|行不行|对不对"
+    r"|[能会可要行]\S{0,8}[不没][呀啊呢]?$"
+)
 SHORT_CHARS = 6
 """A message this short (letters and characters, no punctuation) rarely names its subject."""
 
@@ -44,6 +52,11 @@ SHORT_CHARS = 6
 def refers(text: str) -> bool:
     """Whether the words carry a mark of reference to what was said before (那…呢, 它, 这个)."""
     return bool(_LEANS.search(text.strip()))
+
+
+def asks(text: str) -> bool:
+    """Whether the words ask a question of their own (「好的」, an unclear answer do not)."""
+    return bool(_ASKS.search(text))
 
 
 def elliptical(text: str) -> bool:
@@ -78,6 +91,7 @@ def match_followup(
     channel: str = "web",
     device: list[str] | None = None,
     for_device: Callable[[str], bool] | None = None,
+    kin: Callable[[str], bool] | None = None,
 ) -> Followed:
     """Match `text` on its own and, when there is a question to follow up, in its context.
 
@@ -93,6 +107,8 @@ def match_followup(
         for_device: whether a question is for those lines; such a question may answer a
             leaning message in context though the words alone do not rank it (the same
             question asked for another device).
+        kin: whether a question is of the category of the question before; a doubt of the
+            words alone between questions of which one only is kin is settled for it.
 
     Returns:
         The reading chosen and both matches.
@@ -110,7 +126,12 @@ def match_followup(
         exclude=exclude,
     )
     reading, chosen = choose(
-        alone, in_context, elliptical(text), context.question_id, for_device if device else None
+        alone,
+        in_context,
+        elliptical(text),
+        context.question_id,
+        for_device if device else None,
+        kin,
     )
     return Followed(chosen, reading, alone, in_context)
 
@@ -121,6 +142,7 @@ def choose(
     leans: bool,
     before: str | None,
     for_device: Callable[[str], bool] | None = None,
+    kin: Callable[[str], bool] | None = None,
 ) -> tuple[Reading, MatchResult]:
     """Which match answers the turn, and how it reads.
 
@@ -135,6 +157,9 @@ def choose(
     - a leaning message naming a device (「那手机呢」) means the question before for that device:
       the reading in context answers with a question for it (`for_device`);
     - a doubt on its own (clarify) whose top question is also the top in context is settled;
+    - a doubt on its own (「能加急不」 after the repair-time answer: 维修加急 or 订单加急?) is
+      settled when one only of the questions it offers is of the category of the question
+      before (`kin`): the words chose those questions, the conversation's subject picks one;
     - otherwise the message stays on its own (its own clarify buttons, or no match).
     """
     if alone.decision == "answer" and (not leans or alone.answer_id == before):
@@ -159,11 +184,19 @@ def choose(
         and in_context.candidates
         and in_context.candidates[0].id == top.id
     ):
-        settled = MatchResult(
-            "answer", alone.candidates, [top], alone.query, alone.timings, alone.confidence
-        )
-        return "context", settled
+        return "context", _settled(alone, top)
+    if alone.decision == "clarify" and kin is not None:
+        kind = [c for c in alone.choices if c.id != before and kin(c.id)]
+        if len(kind) == 1:
+            return "context", _settled(alone, kind[0])
     return "alone", alone
+
+
+def _settled(alone: MatchResult, chosen: Candidate) -> MatchResult:
+    """The doubt of `alone` settled for one of its candidates."""
+    return MatchResult(
+        "answer", alone.candidates, [chosen], alone.query, alone.timings, alone.confidence
+    )
 
 
 CONFIDENCE_LEAD = 0.2

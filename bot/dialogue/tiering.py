@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.dialogue.context import read_context
 from bot.dialogue.enrich import Enriched
 from bot.matching.pipeline import MatchResult
 from bot.profile.profile import CustomerProfile, anonymous_profile
@@ -121,6 +122,7 @@ def conversation_state(services: Services, ctx: TurnContext) -> ConversationStat
     state.unsolved = int(downs is not None) + sum(
         1 for d in recent for r in d.path if r.get("kind") == "unsolved"
     )
+    state.question_in_play = read_context(services.db, conv_id, ctx.message_id).question_id
     current = next((m for m in messages if m.id == ctx.message_id), None)
     if recent and _still_in_play(recent[-1], current):
         last = recent[-1]

@@ -23,6 +23,16 @@ _QUESTIONS = re.compile(r"[?？]{3,}")
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
 _REPEATED = re.compile(r"(.)\1{2,}")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# Praise in quotation marks is praise not meant: 太"好"了, 真是「高效」.
+_SCARE_QUOTES = re.compile(
+    r"[\"“”「『'‘]\s*(?:好|棒|快|高效|贴心|专业|靠谱|负责|给力|优秀|厉害|周到|及时|好用|满意|效率)"
+    r"[的了啊呀]*\s*[\"“”」』'’](?![字词])"
+)
+# A wait counted in days, weeks or months: 等了两周, 等了好几天, 都等了半个月.
+_LONG_WAIT = re.compile(
+    r"等了\s*(?:整整|快|将近|差不多|足足)?\s*(?:好|[一二两三四五六七八九十半几\d])+\s*个?\s*"
+    r"(?:天|周|星期|礼拜|月)"
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,10 @@ def _signals(text: str, previous: str | None) -> list[str]:
         out.append("repeated_chars")
     if repeats(text, previous):
         out.append("repetition")
+    if _SCARE_QUOTES.search(text):
+        out.append("scare_quotes")
+    if _LONG_WAIT.search(text):
+        out.append("long_wait")
     return out
 
 

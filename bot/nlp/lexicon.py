@@ -33,6 +33,9 @@ class Signals(BaseModel):
     all_caps: SignalWeights
     repetition: SignalWeights
     repeated_chars: SignalWeights
+    # Signals added later have defaults, so a base's older emotion.yml still loads.
+    scare_quotes: SignalWeights = SignalWeights(negative=0.3, urgency=0.0)
+    long_wait: SignalWeights = SignalWeights(negative=0.3, urgency=0.1)
 
     def __getitem__(self, name: str) -> SignalWeights:
         return getattr(self, name)  # type: ignore[no-any-return]

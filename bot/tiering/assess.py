@@ -34,6 +34,7 @@ class ConversationState:
     human_requests: int = 0  # earlier requests for a human
     diagnosis: DiagnosisState | None = None  # state of the diagnosis walk, if any
     diagnosis_skills: list[str] = field(default_factory=list)  # its escalation skills
+    question_in_play: str | None = None  # the question last answered (`bot.dialogue.context`)
     channel: str = "web"
 
 
@@ -133,6 +134,11 @@ class TierAssessor:
             match = self.matcher.match(text, products=lines, tags=set(tags), channel=state.channel)
         kb = self.matcher.kb if self.matcher is not None else None
         question = _question(match, kb)
+        answered = match is not None and match.decision == "answer"
+        if intent.name == "request_human" and not answered:
+            # 「还是找个真人吧」 after the logistics answer asks a person about that: the skills
+            # of the question in play, not of words the base does not answer.
+            question = {**question, **_subject(state.question_in_play, kb)}
         b = profile.behaviour
         inputs = TierInputs(
             text=text,
@@ -205,6 +211,14 @@ def _question(match: MatchResult | None, kb: KnowledgeBase | None) -> dict[str, 
         "question_products": list(q.products),
         "has_tree": q.tree is not None,
     }
+
+
+def _subject(question_id: str | None, kb: KnowledgeBase | None) -> dict[str, Any]:
+    """The category and product lines of the question in play (what a request is about)."""
+    q = kb.questions.get(question_id) if kb is not None and question_id else None
+    if q is None:
+        return {}
+    return {"category": q.category, "question_products": list(q.products)}
 
 
 def _failures_in_a_row(before: int, match: MatchResult | None) -> int:

@@ -88,3 +88,11 @@ def test_engineer_steps_put_a_journey_on_the_desk() -> None:
     plain = Journey("a", "answer", ["你好"], {"answer": "q"})
     desk = Journey("b", "agent_silence", ["转人工", {"engineer": "accept"}], {"silent": True})
     assert not plain.engineer and desk.engineer
+
+
+def test_a_busy_engineer_step_plays_alone_on_the_desk() -> None:
+    busy = Journey(
+        "c", "after_handoff", [{"engineer": "busy"}, "转人工", "还在吗"], {"says": ["排在"]}
+    )
+    assert busy.engineer and busy.busy
+    assert not Journey("d", "handoff", ["转人工", {"engineer": "accept"}], {"silent": True}).busy

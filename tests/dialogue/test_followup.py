@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.dialogue.answering import Reply, asks_knowledge
+from dataclasses import replace
+
+from bot.dialogue.answering import Reply, asks_knowledge, asks_question
 from bot.dialogue.context import Context
 from bot.dialogue.devices import check_device, device_word
 from bot.dialogue.followup import choose, elliptical, expansion
@@ -50,6 +52,18 @@ def test_the_context_brings_no_meaning_the_words_do_not_have() -> None:
     alone = result("clarify", ("order-001", 0.76), ("repair_status-015", 0.71))
     in_context = result("answer", ("accessory-002", 0.8), confidence=0.9)
     assert reading(alone, in_context, leans=False) == "alone:None"
+
+
+def test_a_doubt_on_its_own_is_settled_for_its_one_question_of_the_subject_before() -> None:
+    # 「能加急不」 after the repair-time answer: 维修加急 or 订单加急? The repair one.
+    alone = result("clarify", ("repair-015", 0.86), ("order-028", 0.84))
+    in_context = result("answer", ("warranty-001", 0.77), confidence=0.9)
+    repair = lambda qid: qid.startswith("repair-")  # noqa: E731
+    how, chosen = choose(alone, in_context, True, "repair-014", None, repair)
+    assert (how, chosen.answer_id) == ("context", "repair-015")
+    # two questions of that subject among the doubt: the customer still chooses
+    both = result("clarify", ("repair-015", 0.86), ("repair-016", 0.85), ("order-028", 0.84))
+    assert choose(both, in_context, True, "repair-014", None, repair)[1].decision == "clarify"
 
 
 def test_a_firm_answer_on_its_own_beats_a_doubt_in_context() -> None:
@@ -211,3 +225,14 @@ def test_small_talk_asks_the_knowledge_base_only_when_it_refers_to_it() -> None:
     on_its_own = Reply("answer", "account-020", context={"reading": "alone"})
     assert asks_knowledge(on_its_own, "企业账号呢")
     assert not asks_knowledge(Reply("clarify"), "那好吧")
+    assert asks_knowledge(read_in_context, "能加急不")  # a yes-no question, read as 不
+
+
+def test_a_greeting_asks_when_its_words_ask_the_knowledge_base() -> None:
+    asked = result("clarify", ("order-001", 0.75), ("repair_status-001", 0.71))
+    asked = replace(asked, query="我下的单在哪查")  # the greeting's 呀 left out by normalizing
+    assert asks_question(Reply("clarify", match=asked))
+    hello = result("clarify", ("accessory-005", 0.6), ("order-001", 0.59))
+    hello = replace(hello, query="喂喂喂")  # 在吗 left out
+    assert not asks_question(Reply("clarify", match=hello))
+    assert asks_question(Reply("answer", "order-001"))

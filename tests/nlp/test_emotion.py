@@ -35,6 +35,13 @@ class TestScore:
         s = scorer.score(text)
         assert s.negative >= 0.6 and s.words and not s.risk
 
+    def test_praise_in_quotes_and_a_long_wait_read_as_sarcasm(self, scorer: EmotionScorer) -> None:
+        sarcasm = scorer.score('呵呵 你们这售后真是太"好"了 等了两周还在等备件')
+        assert {"scare_quotes", "long_wait"} <= set(sarcasm.signals) and sarcasm.negative >= 0.5
+        assert "long_wait" in scorer.score("都等了好几天了").signals
+        for calm in ('这个"好"字怎么写', "好的 我等一下", "大概要等几天"):
+            assert scorer.score(calm).negative < 0.3, calm
+
     @pytest.mark.parametrize("text", RISK)
     def test_risk_words_are_flagged_as_negative(self, scorer: EmotionScorer, text: str) -> None:
         s = scorer.score(text)

@@ -97,6 +97,16 @@ class TestAssess:
         a = assessor.assess(calm, anonymous_profile(), intent=IntentGuess("complaint", "rasa"))
         assert a.decision.tier < 5 and a.decision.rule != "complaint"
 
+    def test_a_person_asked_for_after_an_answer_gets_the_skills_of_that_question(
+        self, assessor: TierAssessor
+    ) -> None:
+        words, human = "还是找个真人吧 机器人说不清", IntentGuess("request_human", "rasa")
+        alone = assessor.assess(words, anonymous_profile(), intent=human)
+        assert alone.decision.skills == ["aftersales"]
+        state = ConversationState(question_in_play="order-006")  # the logistics answer
+        after = assessor.assess(words, anonymous_profile(), state, intent=human)
+        assert "order" in after.decision.skills
+
     def test_json_has_the_contract_keys(self, assessor: TierAssessor) -> None:
         d = assessor.assess("发票怎么开", anonymous_profile()).to_dict()
         assert {"tier", "route", "reason"} <= set(d)
