@@ -1,7 +1,7 @@
 """预约回电 on the chat page, in headless Chromium on a phone and on a desktop: an answer that
 speaks of a call-back offers it, the form books it (a wrong number is refused in Chinese), the
-engineer console lists it with its slot and number; outside service hours the ticket notice
-offers it too.
+engineer console lists it with its slot and number; the open form passes axe; outside service
+hours the ticket notice offers it too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveStack
 from tests.e2e.conftest import REPLY_MS, ChatPage
+from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +55,7 @@ def test_an_answer_offering_a_call_back_books_it_and_the_console_lists_it(
     assert fits_on_screen(chat.page, ".callback-form")
     slots = form.locator("select[name=slot] option")
     expect(slots).to_have_count(live_stack_slots(), timeout=REPLY_MS)
+    assert_accessible(chat.page, f"chat page ({size}), call-back form open")
 
     form.locator("input[name=phone]").fill("12345")
     form.locator(".callback-form__submit").click()
