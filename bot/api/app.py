@@ -27,6 +27,7 @@ from bot.api.routes import (
     chat,
     editor,
     health,
+    kb_import,
     learning,
     media,
     pages,
@@ -176,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestLimits,
         default_bytes=settings.max_body_bytes,
         by_prefix=(
-            ("/api/kb/import", editor.MAX_UPLOAD + 64 * 1024),  # file + form overhead
+            ("/api/kb/import", kb_import.MAX_UPLOAD + 64 * 1024),  # file + form overhead
             ("/api/media/", settings.media.max_upload_bytes + 64 * 1024),
             ("/actions/", settings.rasa.action_max_body_bytes),
         ),
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         canned,
         media,
         editor,
+        kb_import,
         learning,
         supervisor,
         audit,

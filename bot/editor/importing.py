@@ -73,9 +73,15 @@ def preview_import(rt: EditorRuntime, filename: str, data: bytes, mode: Mode) ->
 
 
 def apply_import(
-    rt: EditorRuntime, actor: Actor, filename: str, data: bytes, mode: Mode, title: str
+    rt: EditorRuntime,
+    actor: Actor,
+    filename: str,
+    data: bytes,
+    mode: Mode,
+    title: str,
+    job: str | None = None,
 ) -> dict[str, Any]:
-    """Validate a file and put its changes into a new draft of `actor`."""
+    """Validate a file and put its changes into a new draft of `actor` (`job`: the import job)."""
     new, found = incoming(rt, filename, data, mode)
     if found:
         raise invalid(found, "the file has problems")
@@ -94,6 +100,14 @@ def apply_import(
         if changed["support"]:
             ch.put_support(changes, base, new.support)
         store.audit(
-            s, actor, "import.apply", "draft", d.id, file=filename, mode=mode, **changed["counts"]
+            s,
+            actor,
+            "import.apply",
+            "draft",
+            d.id,
+            file=filename,
+            mode=mode,
+            job=job,
+            **changed["counts"],
         )
     return get(rt, draft["id"])

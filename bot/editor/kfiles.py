@@ -13,13 +13,14 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from contextlib import nullcontext
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from bot.diagnosis.loader import load_diagnosis
-from bot.editor.errors import Problem, invalid
+from bot.editor.errors import EditorError, Problem, invalid
 from bot.editor.questions import canonical
 from bot.editor.snapshot import Snapshot, Support
 from bot.editor.trees import canonical_tree
@@ -226,14 +227,17 @@ def read_zip(data: bytes, budget: YamlBudget | None = None) -> Snapshot:
                 problem = Problem(info.filename, "", "bad_zip", f"cannot read: {err}", "file")
                 raise invalid([problem]) from err
         knowledge = _knowledge_root(root)
-        if budget is None:
-            return read_dir(knowledge)
+        prefix = f"{knowledge.name}/"  # the loader names files under the folder read
         try:
-            with bounded(budget):
+            with bounded(budget) if budget is not None else nullcontext():
                 return read_dir(knowledge)
         except YamlLimitExceeded as err:
-            name = err.file.removeprefix(f"{knowledge.name}/")  # as named in the zip
+            name = err.file.removeprefix(prefix)  # as named in the zip
             raise invalid([Problem(name, "", "too_large", err.message, "file")]) from err
+        except EditorError as err:
+            for p in err.detail.get("problems", []):
+                p["item"] = str(p["item"]).removeprefix(prefix)  # as named in the zip
+            raise
 
 
 def _knowledge_root(root: Path) -> Path:

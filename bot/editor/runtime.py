@@ -170,6 +170,10 @@ class EditorRuntime:
         ).start()
 
     def close(self) -> None:
-        """Stop the replica sync."""
+        """Stop the replica sync and the helpers that hold threads (the import queue)."""
         if self.sync is not None:
             self.sync.stop()
+        for helper in list(self.extras.values()):
+            close = getattr(helper, "close", None)
+            if callable(close):
+                close()

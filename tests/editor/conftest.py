@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
 from bot.config import Settings
+from tests.polling import poll_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "kefu-editor-tests-secret-0123456789abcdef"  # >= 32 bytes: no key-length warning
@@ -77,6 +78,17 @@ class Api:
         self.ok("editor", "POST", f"/api/kb/drafts/{draft}/submit")
         self.ok("reviewer", "POST", f"/api/kb/drafts/{draft}/approve")
         return self.ok("reviewer", "POST", f"/api/kb/drafts/{draft}/publish", json={"force": force})
+
+    def import_job(self, user: str, name: str, data: bytes, **form: str) -> dict[str, Any]:
+        """Queue an import (202 + Location), then follow the job until it ends; the ended job."""
+        resp = self.call(user, "POST", "/api/kb/import", files={"file": (name, data)}, data=form)
+        assert resp.status_code == 202, resp.text
+        location = resp.headers["location"]
+        assert location == f"/api/kb/import/{resp.json()['id']}"
+        return poll_until(
+            lambda: self.ok(user, "GET", location),
+            lambda job: job["state"] in ("done", "failed"),
+        )
 
     def try_text(self, text: str, **kw: Any) -> dict[str, Any]:
         return self.ok("editor", "POST", "/api/kb/try", json={"text": text, **kw})

@@ -76,8 +76,9 @@ def test_zip_whose_header_understates_a_size_is_refused_by_name(api: Api) -> Non
     )
     assert preview["ok"] is False
     assert [(p["item"], p["code"]) for p in preview["problems"]] == [("catalog.yml", "bad_zip")]
-    resp = api.call("editor", "POST", "/api/kb/import", files={"file": ("kb.zip", out.getvalue())})
-    assert resp.status_code == 422, resp.text
+    job = api.import_job("editor", "kb.zip", out.getvalue())
+    assert (job["state"], job["error"]["status"]) == ("failed", 422), job
+    assert [(p["item"], p["code"]) for p in job["problems"]] == [("catalog.yml", "bad_zip")]
 
 
 def _zip_with(api: Api, name: str, body: bytes) -> bytes:

@@ -45,8 +45,9 @@ class TestExcel:
         res = _preview(api, "kb.xlsx", data)
         assert res["ok"] and res["problems"] == []
         assert res["diff"]["counts"] == {"questions": 0, "trees": 0, "support": 0}
-        resp = api.call("editor", "POST", "/api/kb/import", files={"file": ("kb.xlsx", data)})
-        assert resp.status_code == 409 and resp.json()["error"]["code"] == "no_change"
+        job = api.import_job("editor", "kb.xlsx", data)
+        assert job["state"] == "failed" and job["result"] is None
+        assert (job["error"]["status"], job["error"]["code"]) == (409, "no_change")
 
     def test_edited_workbook_shows_changes_then_drafts_them(self, api: Api) -> None:
         data = api.call("editor", "GET", "/api/kb/export.xlsx").content
@@ -66,13 +67,9 @@ class TestExcel:
         (changed,) = res["diff"]["questions"]["changed"]
         assert changed["id"] == "account-005"
         assert changed["fields"]["similar"]["added"] == ["表格导入的新问法"]
-        draft = api.ok(
-            "editor",
-            "POST",
-            "/api/kb/import",
-            files={"file": ("kb.xlsx", _edit_workbook(data, edit))},
-            data={"title": "表格导入"},
-        )
+        job = api.import_job("editor", "kb.xlsx", _edit_workbook(data, edit), title="表格导入")
+        assert job["state"] == "done" and job["error"] is None, job
+        draft = job["result"]
         assert draft["title"] == "表格导入" and [i["id"] for i in draft["items"]] == ["account-005"]
         api.ok("editor", "DELETE", f"/api/kb/drafts/{draft['id']}")
 

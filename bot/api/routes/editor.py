@@ -10,13 +10,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
 from bot.api.params import Days, Limit, Offset
-from bot.editor import drafts, edits, importing, learning, publishing, views
+from bot.editor import drafts, edits, learning, publishing, views
 from bot.editor.conflicts import conflicts_of_draft
 from bot.editor.errors import EditorError
 from bot.editor.excel import export_workbook
@@ -32,8 +32,6 @@ Reader = Annotated[StaffUserClaims, Depends(require_roles("editor", "reviewer", 
 Writer = Annotated[StaffUserClaims, Depends(require_roles("editor", "reviewer"))]
 Reviewer = Annotated[StaffUserClaims, Depends(require_roles("reviewer"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 20 * 1024 * 1024
-"""Knowledge imports (zip, xlsx) may exceed the general body limit up to this size."""
 
 
 def _runtime(svc: ServicesDep) -> EditorRuntime:
@@ -332,38 +330,6 @@ async def export_excel(rt: Rt, _: Reader, version: int | None = None) -> Respons
 def _download(data: bytes, media: str, name: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(data, media_type=media, headers=headers)
-
-
-async def _upload(file: UploadFile) -> bytes:
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise HTTPException(413, detail={"code": "too_large", "message": "file too large"})
-    return data
-
-
-@router.post("/import/preview")
-async def import_preview(
-    rt: Rt,
-    _: Writer,
-    file: Annotated[UploadFile, File()],
-    mode: Annotated[Literal["merge", "replace"], Form()] = "merge",
-) -> dict[str, Any]:
-    """Validate a .zip or .xlsx and show what it would change (nothing is saved)."""
-    data = await _upload(file)
-    return await run(importing.preview_import, rt, file.filename or "", data, mode)
-
-
-@router.post("/import", status_code=201)
-async def import_apply(
-    rt: Rt,
-    user: Writer,
-    file: Annotated[UploadFile, File()],
-    mode: Annotated[Literal["merge", "replace"], Form()] = "merge",
-    title: Annotated[str, Form()] = "",
-) -> dict[str, Any]:
-    """Validate a .zip or .xlsx and put its changes into a new draft (for review)."""
-    data = await _upload(file)
-    return await run(importing.apply_import, rt, user, file.filename or "", data, mode, title)
 
 
 @router.get("/audit")
