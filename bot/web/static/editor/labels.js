@@ -47,6 +47,8 @@ export const ERRORS = {
   no_change: "文件与线上知识一致，没有改动", busy: "刚好有别人在发布，请再点一次", not_found: "找不到对象", invalid: "校验没有通过",
   http_401: "登录已过期，请重新登录", http_403: "没有权限进行这个操作",
   body_too_large: "内容太大", invalid_request: "请求格式不对",
+  too_many_imports: "排队导入的文件太多，请稍后再试", interrupted: "导入被中断了（服务重启），请重新导入",
+  import_failed: "导入没有成功，请稍后再试",
 };
 /** @type {Record<string, string>} */
 export const AUDIT_ACTIONS = {

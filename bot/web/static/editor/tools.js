@@ -6,7 +6,7 @@ import { html, nothing, show } from "../lib/html.js";
 import { CHANNELS, STAFF_ROLES } from "../lib/labels.js";
 import { diffItemsView } from "./diff.js";
 import { openDraft } from "./drafts.js";
-import { AUDIT_ACTIONS, DECISIONS } from "./labels.js";
+import { AUDIT_ACTIONS, DECISIONS, ERRORS } from "./labels.js";
 import { api, download, handle, problemsView, refreshDrafts, showTab, state, tagName, toast } from "./core.js";
 
 const value = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (byId(id)).value;
@@ -75,6 +75,12 @@ async function importPreview() {
     ${diffItemsView(res.diff)}`, out);
 }
 
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+/** @type {Record<string, string>} */
+const JOB_STATES = { queued: "排队中，马上开始导入", running: "正在校验文件并生成草稿" };
+
+/** Queue the import (202 + job), follow the job until it ends, then open its draft. */
 async function importApply() {
   const file = importFile();
   if (!file) return;
@@ -82,8 +88,26 @@ async function importApply() {
   form.append("file", file);
   form.append("mode", value("import-mode"));
   form.append("title", `导入 ${file.name}`);
-  const d = await api.call("POST", "/api/kb/import", form);
-  byId("import-apply", HTMLButtonElement).disabled = true;
+  const apply = byId("import-apply", HTMLButtonElement);
+  const out = byId("import-result");
+  apply.disabled = true;
+  let job = await api.call("POST", "/api/kb/import", form);
+  const started = Date.now();
+  while (job.state === "queued" || job.state === "running") {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    show(html`<div class="muted" id="import-progress" data-state=${job.state}>${JOB_STATES[job.state]}：${file.name}
+      ${seconds ? `（已用 ${seconds} 秒）` : ""}……</div>`, out);
+    await sleep(500);
+    job = await api.call("GET", `/api/kb/import/${job.id}`);
+  }
+  if (job.state !== "done") {
+    const code = job.error?.code;
+    const msg = code === "invalid" ? "文件有问题，没有导入：" : `${ERRORS[code] || job.error?.message || "导入没有成功"}`;
+    show(html`<div class="problems" id="import-failed">${msg}</div>${problemsView(job.problems)}`, out);
+    return;
+  }
+  const d = job.result;
+  show(html`<div class="success" id="import-done">已导入为草稿 #${d.id}，请检查后提交审核。</div>`, out);
   await refreshDrafts();
   toast(`已导入为草稿 #${d.id}`);
   showTab("drafts");
