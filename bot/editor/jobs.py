@@ -1,32 +1,36 @@
 """Imports as background jobs: the request stores the upload and answers; a thread imports it.
 
-A job is a JSON file under ``var/imports/`` (``<id>.json``) with its upload beside it
-(``<id>.upload``, deleted once the job ends). Jobs run one at a time per process, in the order
-they came. States: ``queued`` -> ``running`` -> ``done`` (``result`` is the new draft, as the
-synchronous import used to answer) or ``failed`` (``error`` is the error body the synchronous
-import used to answer, with its HTTP ``status``; ``problems`` names file, line and field).
+A job is a row of ``kb_import_jobs`` (so any replica answers for it); its upload is kept on the
+disk of the replica that took it (``var/imports/<id>.upload``) until the job ends. Jobs run one
+at a time per process, in the order they came. States: ``queued`` -> ``running`` -> ``done``
+(``result`` is the new draft, as the synchronous import answered) or ``failed`` (``error`` is
+the error body the synchronous import answered, with its HTTP ``status``; ``problems`` names
+file, line and field).
 
 A job left ``queued`` or ``running`` by a process that is gone (stopped, killed) is reported
-``failed`` with the code ``interrupted`` when next read; nothing is retried.
+``failed`` with the code ``interrupted`` when next read: at once on the same host (its pid is
+gone), after `STALE_S` elsewhere. Nothing is retried.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import socket
 import threading
-import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import delete
 
 from bot.editor.drafts import Actor
 from bot.editor.errors import EditorError, not_found
 from bot.editor.importing import Mode, apply_import
 from bot.editor.runtime import EditorRuntime
+from bot.storage.models import KbImportJob
 
 log = logging.getLogger(__name__)
 KEEP_S = 7 * 24 * 3600
@@ -34,20 +38,27 @@ KEEP_S = 7 * 24 * 3600
 MAX_WAITING = 10
 """More jobs than this waiting in one process: a new one is refused (429)."""
 ID_PATTERN = r"^[0-9a-f]{32}$"
-_PROCESS = f"{os.getpid()}:{uuid.uuid4().hex}"  # this process, distinct from a reused pid
+STALE_S = 15 * 60
+"""A job of another host not ended this long after its last change is taken as interrupted."""
+HOST = socket.gethostname()
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _alive(owner: str) -> bool:
-    """Whether the process that queued a job may still run it."""
-    if owner == _PROCESS:
+def _alive(job: dict[str, Any], mine: str) -> bool:
+    """Whether the queue that took `job` may still run it; `mine` is this queue."""
+    owner = str(job["owner"])
+    if owner == mine:
         return True
-    pid = int(owner.split(":", 1)[0] or 0)
+    host, _, rest = owner.partition(":")
+    if host != HOST:
+        last = datetime.fromisoformat(job["started_at"] or job["created_at"])
+        return datetime.now(UTC) - last < timedelta(seconds=STALE_S)
+    pid = int(rest.split(":", 1)[0] or 0)
     if pid <= 0 or pid == os.getpid():
-        return False  # this pid, another start: the old process is gone
+        return False  # this pid, another queue: a stopped app or a reused pid
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -71,29 +82,34 @@ class ImportJobs:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-import")
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
+        self.owner = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex}"  # this queue, never reused
 
-    # ---- files -------------------------------------------------------------------------
-    def _path(self, job_id: str, suffix: str = ".json") -> Path:
-        return self.root / f"{job_id}{suffix}"
+    # ---- storage -----------------------------------------------------------------------
+    def _upload(self, job_id: str) -> Path:
+        return self.root / f"{job_id}.upload"
 
     def _write(self, job: dict[str, Any]) -> None:
-        tmp = self._path(job["id"], ".tmp")
-        tmp.write_text(json.dumps(job, ensure_ascii=False, default=str), encoding="utf-8")
-        tmp.replace(self._path(job["id"]))
+        with self.rt.db.session() as s:
+            row = s.get(KbImportJob, job["id"])
+            if row is None:
+                row = KbImportJob(id=job["id"], author=job["user"])
+                s.add(row)
+            row.state = job["state"]
+            row.job = dict(job)
 
     def _read(self, job_id: str) -> dict[str, Any] | None:
-        try:
-            return dict(json.loads(self._path(job_id).read_text(encoding="utf-8")))
-        except (FileNotFoundError, ValueError):
-            return None
+        with self.rt.db.session() as s:
+            row = s.get(KbImportJob, job_id)
+            return dict(row.job) if row is not None else None
 
     def _prune(self) -> None:
-        cutoff = time.time() - KEEP_S
-        for path in self.root.glob("*.json"):
+        cutoff = datetime.now(UTC) - timedelta(seconds=KEEP_S)
+        with self.rt.db.session() as s:
+            s.execute(delete(KbImportJob).where(KbImportJob.created_at < cutoff))
+        for path in self.root.glob("*.upload"):  # left by a process that stopped mid-job
             try:
-                if path.stat().st_mtime < cutoff:
+                if path.stat().st_mtime < cutoff.timestamp():
                     path.unlink(missing_ok=True)
-                    self._path(path.stem, ".upload").unlink(missing_ok=True)
             except OSError:
                 continue
 
@@ -116,7 +132,7 @@ class ImportJobs:
                 "mode": mode,
                 "title": title,
                 "user": actor["username"],
-                "owner": _PROCESS,
+                "owner": self.owner,
                 "created_at": _now(),
                 "started_at": None,
                 "finished_at": None,
@@ -124,7 +140,7 @@ class ImportJobs:
                 "error": None,
                 "problems": [],
             }
-            self._path(job_id, ".upload").write_bytes(data)
+            self._upload(job_id).write_bytes(data)
             self._write(job)
             self._futures[job_id] = self._pool.submit(self._run, job, dict(actor))
         return job
@@ -134,7 +150,7 @@ class ImportJobs:
         job = self._read(job_id)
         if job is None or (actor["username"] != job["user"] and actor["role"] != "admin"):
             raise not_found("import", job_id)
-        if job["state"] in ("queued", "running") and not _alive(job["owner"]):
+        if job["state"] in ("queued", "running") and not _alive(job, self.owner):
             job = self._finish(
                 job,
                 EditorError(500, "interrupted", "the app stopped before this import finished"),
@@ -161,7 +177,7 @@ class ImportJobs:
     def _run(self, job: dict[str, Any], actor: Actor) -> None:
         job = {**job, "state": "running", "started_at": _now()}
         self._write(job)
-        upload = self._path(job["id"], ".upload")
+        upload = self._upload(job["id"])
         try:
             draft = apply_import(
                 self.rt,

@@ -374,6 +374,22 @@ class KbDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class KbImportJob(Base):
+    """An import of a zip or workbook into a draft, run in the background (bot/editor/jobs.py).
+
+    `job` holds the whole job as the API shows it (state, file, result or error); the upload
+    itself stays on the disk of the replica that took it until the job ends.
+    """
+
+    __tablename__ = "kb_import_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    author: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(10))  # queued | running | done | failed
+    job: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class KbAudit(Base):
     """One change made through the editor: who, when, what, on which item."""
 
