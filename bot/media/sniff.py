@@ -155,7 +155,7 @@ def _reencode(img: Image.Image, found: str, name: str, settings: MediaSettings) 
     img.thumbnail((settings.max_image_side, settings.max_image_side))
     out = io.BytesIO()
     if found == "image/jpeg":
-        img.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+        img.convert("RGB").save(out, "JPEG", quality=88)
     elif found == "image/png":
         img.save(out, "PNG", optimize=True)
     elif found == "image/webp":
