@@ -24,6 +24,14 @@ TEXT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _signed_now() -> None:
+    """Each test signs at its own time: the window counts from now, and a long session
+    (the whole suite) reaches this module minutes after it was imported."""
+    global TS
+    TS = str(int(time.time()))
+
+
 def protocol(mode: str = "auto", aes_key: str | None = AES_KEY, **extra: float) -> Protocol:
     return Protocol(
         WechatSettings(token=TOKEN, app_id=APP_ID, aes_key=aes_key, mode=mode, **extra)  # type: ignore[arg-type]
