@@ -109,7 +109,7 @@ def answer_turn(
             )
             reply.text, reply.links = again.text, again.links
     decision = assessment.decision if assessment is not None else None
-    lexicon = services.assessor.emotion.lexicon if services.assessor is not None else None
+    lexicon = services.assessor.emotion.lexicon
     lead = "" if chosen else opening(assessment, lexicon, services.texts)
     if assessment is not None and decision is not None and decision.kind == "queue":
         if decision.answer_first and reply.decision == "answer":
@@ -131,7 +131,8 @@ def answer_turn(
             None if chosen else text,
             conversation_of(tracker),
         )
-        match = {**reply.diagnostics(), "intent": intent, "tree": question.tree}
+        match = reply.report(intent)
+        match.tree = question.tree
         if lead and turn.says:
             turn.says[0].text = f"{lead}\n{turn.says[0].text}"
         for i, item in enumerate(turn.says):
@@ -140,11 +141,12 @@ def answer_turn(
     if reply.decision != "answer" and not chosen and asks_status(text):
         # 「人呢？？？」 with nothing waiting: the bot is here (a waiting customer gets the status
         # of their request from the handoff desk before Rasa is asked).
-        kefu = {**reply.diagnostics(), "intent": intent, "attention": True}
+        report = reply.report(intent)
+        report.attention = True
         if assessment is not None:
-            kefu["tier_decision"] = assessment.decision.to_dict()
+            report.tier_decision = assessment.decision.to_dict()
         here = services.texts.get("attention_here")
-        dispatcher.utter_message(text=f"{lead}\n{here}" if lead else here, custom={"kefu": kefu})
+        dispatcher.utter_message(text=f"{lead}\n{here}" if lead else here, custom=report.custom())
         return events
     utter(dispatcher, reply, intent, assessment, lead)
     return events

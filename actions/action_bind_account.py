@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import answered_in_tree, turn_context, utter
 from bot.dialogue.answering import answer_text
 from bot.services import current
+from bot.storage.payload import BotReport
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _MEMBER = re.compile(r"(?i)(?<![a-z0-9])xl\d{8}(?!\d)")
@@ -40,9 +41,6 @@ class ActionBindAccount(Action):
         channel = str(metadata.get("channel") or "web")
         text = str(tracker.latest_message.get("text") or "")
         texts = services.texts
-        if services.binding is None:
-            dispatcher.utter_message(text=texts.get("bind_unavailable"))
-            return []
         ident = _PHONE.search(text) or _MEMBER.search(text)
         if ident is not None:
             sent = services.binding.request_code(channel, tracker.sender_id, ident.group(0))
@@ -65,6 +63,6 @@ class ActionBindAccount(Action):
         result = services.binding.verify_code(channel, tracker.sender_id, code.group(0))
         dispatcher.utter_message(
             text=texts.get(f"bind_{result.status}", left=result.attempts_left),
-            custom={"kefu": {"bound": result.status == "bound"}},
+            custom=BotReport(bound=result.status == "bound").custom(),
         )
         return []

@@ -14,6 +14,7 @@ from bot.dialogue.answering import answer_text, asks_question
 from bot.dialogue.tiering import customer_of
 from bot.profile.entry import personalise_entry, series_names
 from bot.services import current
+from bot.storage.payload import BotReport
 
 
 class ActionGreet(Action):
@@ -36,7 +37,7 @@ class ActionGreet(Action):
             # 「我下的单在哪查呀」, 「你好 发票怎么开」: a greeting's tone, a question's words.
             return answer_turn(dispatcher, tracker, "ask_question")
         profile = customer_of(services, tier_context(tracker))
-        if services.greetings is None or not profile.identified:
+        if not profile.identified:
             dispatcher.utter_message(response="utter_greet")
             return []
         kb = services.knowledge.kb
@@ -50,6 +51,6 @@ class ActionGreet(Action):
         dispatcher.utter_message(
             text=entry.greeting,
             buttons=buttons or None,
-            custom={"kefu": {"greeting": entry.segment}},
+            custom=BotReport(greeting=entry.segment).custom(),
         )
         return []

@@ -22,6 +22,7 @@ from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_text
 from bot.dialogue.tiering import assess_turn
 from bot.services import Services, current
+from bot.storage.payload import BotReport, Route
 
 
 class ActionRequestHuman(Action):
@@ -59,7 +60,9 @@ class ActionRequestHuman(Action):
             else:
                 dispatcher.utter_message(
                     text=turn.says[0].text,
-                    custom={"kefu": {"request_human": True, "route": route}},
+                    custom=BotReport(
+                        request_human=True, route=Route.model_validate(route)
+                    ).custom(),
                 )
             return tree_slots(None)
         text = str(tracker.latest_message.get("text") or "")
@@ -75,7 +78,7 @@ class ActionRequestHuman(Action):
         )
         if assessed is None:
             dispatcher.utter_message(
-                response="utter_handoff_requested", custom={"kefu": {"request_human": True}}
+                response="utter_handoff_requested", custom=BotReport(request_human=True).custom()
             )
             return []
         assessment = assessed[0]
@@ -89,7 +92,6 @@ class ActionRequestHuman(Action):
 
 def _asks_for_a_person(services: Services, text: str) -> bool:
     """Whether the words themselves ask for a person (the policy's request_human keywords)."""
-    assessor = services.assessor
-    if assessor is None or not text.strip() or text.startswith("/"):
+    if not text.strip() or text.startswith("/"):
         return True  # a button, or nothing to check the words with: trust the classifier
-    return assessor.intents.keywords.guess(text).name == "request_human"
+    return services.assessor.intents.keywords.guess(text).name == "request_human"

@@ -15,6 +15,7 @@ from bot.dialogue.enrich import Enriched
 from bot.dialogue.tiering import TurnContext, route_payload
 from bot.handoff.callback import mentions, offer_button, without_offered_links
 from bot.services import Services, current
+from bot.storage.payload import BotReport, Route
 from bot.tiering.assess import Assessment
 
 
@@ -54,12 +55,12 @@ def utter(
     When the tier policy says so, an answer also offers a human (a 转人工 button). `lead` (a
     line of empathy) opens an answer, or comes as its own message before any other reply.
     """
-    kefu = {**reply.diagnostics(), "intent": intent}
+    report = reply.report(intent)
     if assessment is not None:
-        kefu["tier_decision"] = assessment.decision.to_dict()
+        report.tier_decision = assessment.decision.to_dict()
     if lead:
-        kefu["empathy"] = lead
-    custom = {"links": reply.links, "kefu": kefu}
+        report.empathy = lead
+    custom = report.custom(links=reply.links)
     if reply.decision == "answer":
         offer = assessment is not None and assessment.decision.offer_human
         buttons = [{"title": "转人工", "payload": HUMAN_PAYLOAD}] if offer else []
@@ -109,14 +110,15 @@ def say(
     dispatcher: CollectingDispatcher,
     item: Say,
     handoff: dict[str, Any] | None,
-    kefu: dict[str, Any] | None = None,
+    report: BotReport | None = None,
 ) -> None:
     """Utter one diagnosis message; an escalation carries the route for the gateway, the first
-    message of a tree started by a matched question carries the match (`kefu`)."""
-    kefu = dict(kefu or {})
+    message of a tree started by a matched question carries the match (`report`)."""
+    report = report.model_copy() if report is not None else BotReport()
     if handoff is not None:
-        kefu["route"] = {"route": "queue", **handoff}
-    custom = {"links": item.links, "kefu": kefu} if item.links or kefu else None
+        report.route = Route.model_validate({"route": "queue", **handoff})
+    kept = report.dump()
+    custom = report.custom(links=item.links) if item.links or kept else None
     dispatcher.utter_message(
         text=item.text, buttons=item.buttons or None, image=item.image, custom=custom
     )
@@ -132,14 +134,14 @@ def hand_over(
 ) -> None:
     """Tell the customer who takes over, and the gateway to queue the conversation."""
     decision = assessment.decision
-    names = services.assessor.engine.skill_names if services.assessor else {}
+    names = services.assessor.engine.skill_names
     team = next((names[s] for s in decision.skills if s in names), None)
     text = services.texts.get("handoff_queued", team=team or services.texts.get("default_team"))
     route = merged_route(assessment, extra_route)
-    kefu: dict[str, Any] = {"route": route, "tier_decision": decision.to_dict()}
+    report = BotReport(route=Route.model_validate(route), tier_decision=decision.to_dict())
     if request_human:
-        kefu["request_human"] = True
-    dispatcher.utter_message(text=text, custom={"kefu": kefu})
+        report.request_human = True
+    dispatcher.utter_message(text=text, custom=report.custom())
 
 
 def merged_route(assessment: Assessment, extra_route: dict[str, Any] | None) -> dict[str, Any]:

@@ -37,7 +37,8 @@ __all__ = ["KnowledgeService", "KnowledgeSource", "Services", "current", "instal
 
 @dataclass
 class Services:
-    """Everything a request handler or an action needs."""
+    """Everything a request handler or an action needs, built once by the composition root
+    (`bot.api.composition.build_services`)."""
 
     settings: Settings
     db: Database
@@ -45,20 +46,19 @@ class Services:
     rasa: RasaClient
     gateway: Gateway
     knowledge: KnowledgeService
-    editor: EditorRuntime | None = None  # the knowledge editor's state (versions, drafts)
-    profiles: ProfileService | None = None  # customer profiles and tags (bot.profile)
-    assessor: TierAssessor | None = None  # the tier policy with entities and emotion
-    binding: BindingService | None = None  # links a channel user to a customer by a code
-    greetings: Greetings | None = None  # greeting and topics by customer (greetings.yml)
-    handoff: HandoffService | None = None  # queues, engineers' consoles (bot.handoff)
-    supervision: Supervision | None = None  # figures, alerts, work orders (bot.analytics)
-    # leases of the once-across-replicas periodic jobs (bot.coordination.lease)
-    leader: Leader | None = None
-    staff: StaffSessions | None = None  # is a staff token's user still allowed (bot.auth)
-    visitors: VisitorTokens | None = None  # web visitors' signed identities
-    logins: LoginThrottle | None = None  # failed-login counters and lockouts
-    recovery: Recovery | None = None  # answers what dead turns left unanswered (running app)
-    media: MediaStore | None = None  # pictures and files sent in conversations (bot.media)
+    editor: EditorRuntime  # the knowledge editor's state (versions, drafts)
+    profiles: ProfileService  # customer profiles and tags (bot.profile)
+    assessor: TierAssessor  # the tier policy with entities and emotion
+    binding: BindingService  # links a channel user to a customer by a code
+    greetings: Greetings  # greeting and topics by customer (greetings.yml)
+    handoff: HandoffService  # queues, engineers' consoles (bot.handoff)
+    supervision: Supervision  # figures, alerts, work orders (bot.analytics)
+    leader: Leader  # leases of the once-across-replicas periodic jobs (bot.coordination.lease)
+    staff: StaffSessions  # is a staff token's user still allowed (bot.auth)
+    visitors: VisitorTokens  # web visitors' signed identities
+    logins: LoginThrottle  # failed-login counters and lockouts
+    recovery: Recovery  # answers what dead turns left unanswered
+    media: MediaStore  # pictures and files sent in conversations (bot.media)
 
 
 _current: Services | None = None

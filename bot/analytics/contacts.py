@@ -17,6 +17,7 @@ from typing import Any
 from bot.analytics.times import parse_time
 from bot.handoff.store import aware
 from bot.storage.models import DiagnosisSession, Handoff, Message
+from bot.storage.payload import BotReport, Payload
 
 QuestionInfo = dict[str, tuple[str, str | None]]  # question id -> (category, product line)
 
@@ -84,13 +85,6 @@ def _open_at(h: Handoff, at: datetime) -> bool:
     return aware(h.requested_at) <= at and (h.ended_at is None or aware(h.ended_at) >= at)
 
 
-def kefu_of(m: Message) -> dict[str, Any]:
-    """What the bot reported with a reply (empty for other messages)."""
-    custom = (m.payload or {}).get("custom") or {}
-    kefu = custom.get("kefu") if isinstance(custom, dict) else None
-    return kefu if isinstance(kefu, dict) else {}
-
-
 def build(
     contact: Contact,
     handoffs: list[Handoff],
@@ -118,33 +112,33 @@ def build(
     negatives: list[float] = []
     lines: list[str] = []
     for m in contact.messages:
-        payload = m.payload or {}
+        payload = Payload.of(m)
         if m.direction == "in" and m.role == "user":
-            if f["first_text"] is None and m.text and not payload.get("button_payload"):
+            if f["first_text"] is None and m.text and payload.typed:
                 f["first_text"] = m.text[:500]
-            emotion = payload.get("emotion") or {}
+            emotion = payload.emotion or {}
             if isinstance(emotion.get("negative"), int | float):
                 negatives.append(float(emotion["negative"]))
-            lines += [e["line"] for e in payload.get("entities") or [] if e.get("line")]
+            lines += [e["line"] for e in payload.entities if e.get("line")]
             continue
-        kefu = kefu_of(m)
-        _tier(f, kefu)
-        if kefu.get("tree") and f["tree_id"] is None:
-            f["tree_id"] = str(kefu["tree"])
-        decision = kefu.get("decision")
+        report = payload.report
+        _tier(f, report)
+        if report.tree and f["tree_id"] is None:
+            f["tree_id"] = report.tree
+        decision = report.decision
         if decision not in ("answer", "clarify", "none", "unavailable"):
             continue
         if decision == "answer":
             f["answered"] += 1
             f["clarify_ok"] += 1 if pending_clarify else 0
-            f["question_id"] = f["question_id"] or kefu.get("question_id")
+            f["question_id"] = f["question_id"] or report.question_id
         elif decision == "clarify":
             f["clarified"] += 1
         elif decision == "none":
             f["unmatched"] += 1
         pending_clarify = decision == "clarify"
-        asked = by_id.get(payload.get("reply_to") or -1)
-        contact.turns.append(_turn(m, asked, kefu, str(decision)))
+        asked = by_id.get(payload.reply_to or -1)
+        contact.turns.append(_turn(m, asked, report, str(decision)))
     _diagnosis(contact, sessions, start, until)
     question = questions.get(f["question_id"] or "")
     f["category"] = question[0] if question else None
@@ -156,28 +150,27 @@ def build(
     return contact
 
 
-def _tier(f: dict[str, Any], kefu: dict[str, Any]) -> None:
-    decided = kefu.get("tier_decision") or {}
-    route = kefu.get("route")
-    route = route if isinstance(route, dict) else {}
-    for tier in (decided.get("tier"), route.get("tier")):
+def _tier(f: dict[str, Any], report: BotReport) -> None:
+    decided = report.tier_decision or {}
+    route_tier = report.route.tier if report.route is not None else None
+    for tier in (decided.get("tier"), route_tier):
         if isinstance(tier, int):
             f["tier"] = max(f["tier"] or 0, tier)
-    if kefu.get("intent") == "complaint" or (f["tier"] or 0) >= 5:
+    if report.intent == "complaint" or (f["tier"] or 0) >= 5:
         f["complaint"] = True
 
 
-def _turn(reply: Message, asked: Message | None, kefu: dict[str, Any], decision: str) -> Turn:
-    question = kefu.get("question_id")
-    if not question and kefu.get("candidates"):
-        question = (kefu["candidates"][0] or {}).get("id")
+def _turn(reply: Message, asked: Message | None, report: BotReport, decision: str) -> Turn:
+    question = report.question_id
+    if not question and report.candidates:
+        question = (report.candidates[0] or {}).get("id")
     source = asked or reply
     return Turn(
         message_id=source.id,
         at=aware(source.created_at),
         decision=decision,
         question_id=str(question) if question else None,
-        intent=kefu.get("intent"),
+        intent=report.intent,
         text=(asked.text or "")[:500] if asked is not None else None,
     )
 

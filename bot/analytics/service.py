@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.analytics import drill, spikes, words
-from bot.analytics.contacts import kefu_of
 from bot.analytics.jobs import Frames, Job, Periodic, Publish
 from bot.analytics.rollup import Rollup, question_info
 from bot.config import Settings
@@ -27,6 +26,7 @@ from bot.quality import scanner, workorders
 from bot.quality.rules import RuleStore
 from bot.storage.db import Database
 from bot.storage.models import Message, StaffUser, Ticket
+from bot.storage.payload import BotReport
 from bot.storage.supervision import Alert, AnalyticsContact
 from bot.tiering.loader import load_skills
 
@@ -237,7 +237,7 @@ class Supervision:
                         "role": m.role,
                         "text": m.text,
                         "at": iso(m.created_at),
-                        "decision": kefu_of(m).get("decision"),
+                        "decision": BotReport.of_message(m).decision,
                     }
                     for m in rows
                 ],

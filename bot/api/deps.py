@@ -32,7 +32,7 @@ class StaffUserClaims(dict[str, str]):
 def staff_claims(svc: Services, token: str | None) -> StaffUserClaims | None:
     """The claims of a token whose user may still use it (active, not revoked), or None."""
     claims = read_token(token, svc.settings) if token else None
-    if claims is None or (svc.staff is not None and not svc.staff.allows(claims)):
+    if claims is None or not svc.staff.allows(claims):
         return None
     return StaffUserClaims(claims)
 

@@ -1,30 +1,22 @@
-"""Answering what a dead process left unanswered (`bot.gateway.recovery`), wired into the app.
+"""Pushing what the recovery of dead turns (`bot.gateway.recovery`) answered to the customer.
 
-Its lifespan is included after every router's, so the handoff service (the bus to the chat
-pages of every replica, the WeChat and socket.io outlets) is running when the first sweep
-pushes its answers.
+The recovery itself is built and started by the composition root (`bot.api.composition`), after
+the handoff service (the bus to the chat pages of every replica, the WeChat and socket.io
+outlets), so the first sweep's answers have somewhere to go.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-from fastapi import APIRouter, FastAPI
-
 from bot.api.routes.chat import reply_frame
 from bot.auth.visitor import is_visitor_id
-from bot.gateway.recovery import Orphan, Recovery
+from bot.gateway.recovery import Orphan
 from bot.gateway.types import Outbound
-from bot.services import Services, current
+from bot.handoff.service import HandoffService
 
 
-async def push(services: Services, orphan: Orphan, replies: list[Outbound]) -> None:
+async def push(handoff: HandoffService, orphan: Orphan, replies: list[Outbound]) -> None:
     """Send recovered replies to the customer: the chat page (on whichever replica it is
     connected) or the channel's outlet; REST callers get them when they send again."""
-    handoff = services.handoff
-    if handoff is None:
-        return
     if orphan.channel == "web":
         if not is_visitor_id(orphan.sender):
             return
@@ -38,26 +30,3 @@ async def push(services: Services, orphan: Orphan, replies: list[Outbound]) -> N
     for reply in replies:
         if reply.text:
             await outlet(orphan.sender, reply.text, reply.buttons, orphan.conversation_id)
-
-
-@asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    """Sweep at start and then periodically, on the replica holding the lease."""
-    services = current()
-
-    async def deliver(orphan: Orphan, replies: list[Outbound]) -> None:
-        await push(services, orphan, replies)
-
-    recovery = Recovery(
-        services.gateway, services.settings.recovery, services.leader, deliver=deliver
-    )
-    services.recovery = recovery
-    await recovery.start()
-    try:
-        yield
-    finally:
-        await recovery.stop()
-        services.recovery = None
-
-
-router = APIRouter(lifespan=lifespan)

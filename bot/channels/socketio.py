@@ -26,7 +26,7 @@ import hashlib
 import hmac
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import socketio
@@ -40,7 +40,7 @@ CHANNEL = "socketio"
 PATH = "socket.io"
 
 
-def quick_replies(buttons: list[Button]) -> list[dict[str, str]]:
+def quick_replies(buttons: Sequence[Button]) -> list[dict[str, str]]:
     """Buttons as Rasa's socket.io channel sends them."""
     return [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
 
@@ -168,7 +168,7 @@ class RasaSocketChannel:
                 await self.sio.emit("bot_uttered", frame, room=sender)
 
     async def deliver(
-        self, sender: str, text: str, buttons: list[Button], conversation_id: int
+        self, sender: str, text: str, buttons: Sequence[Button], conversation_id: int
     ) -> None:
         """What an engineer (or the desk) says to a socket.io customer (a handoff outlet)."""
         frame: dict[str, Any] = {"text": text}

@@ -37,6 +37,13 @@ class Leader(Protocol):
     def held(self, name: str) -> bool: ...
 
 
+class SoleLeader:
+    """The leader of a single process (one app on a SQLite file): it runs every job."""
+
+    def held(self, name: str) -> bool:
+        return True
+
+
 class DbLease:
     """Leases in the `job_leases` table.
 

@@ -19,6 +19,7 @@ from bot.knowledge.answers import pick_answer
 from bot.knowledge.live import KnowledgeService
 from bot.knowledge.schema import KnowledgeBase
 from bot.matching.pipeline import MatchResult
+from bot.storage.payload import BotReport
 
 Decision = Literal["answer", "clarify", "none", "unavailable"]
 MAX_CATEGORY_BUTTONS = 4
@@ -39,17 +40,18 @@ class Reply:
     prompt: str | None = None  # the question a clarify asks, when not the usual one
     context: dict[str, Any] = field(default_factory=dict)  # how the conversation was read
 
-    def diagnostics(self) -> dict[str, Any]:
+    def report(self, intent: str | None) -> BotReport:
         """What is stored with the message for editors and engineers (not shown to users)."""
-        out: dict[str, Any] = {
-            "decision": self.decision,
-            "question_id": self.question_id,
-            "candidates": self.candidates,
-            "tier": self.tier,
-        }
+        report = BotReport(
+            decision=self.decision,
+            question_id=self.question_id,
+            candidates=self.candidates,
+            tier=self.tier,
+            intent=intent,
+        )
         if self.context:
-            out["context"] = self.context
-        return out
+            report.context = self.context
+        return report
 
 
 def choose_payload(question_id: str) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from bot.storage.db import Database
 from bot.storage.models import Message
+from bot.storage.payload import Payload
 
 CONTEXT_TURNS = 3
 """Customer messages back whose answer a message can still follow up: 「那电池呢」 after one
@@ -77,7 +77,7 @@ def read_context(
                 .limit(_READ)
             )
         )
-        messages = [_Row(m.direction, m.text or "", m.payload or {}, m.created_at) for m in rows]
+        messages = [_Row(m.direction, m.text or "", Payload.of(m), m.created_at) for m in rows]
     return context_of(messages, now or datetime.now(UTC))
 
 
@@ -85,7 +85,7 @@ def read_context(
 class _Row:
     direction: str
     text: str
-    payload: dict[str, Any]
+    payload: Payload
     at: datetime
 
 
@@ -100,22 +100,22 @@ def context_of(newest_first: list[_Row], now: datetime) -> Context:
     for m in newest_first:
         if now - _aware(m.at) > CONTEXT_AGE:
             break
+        payload = m.payload
         if m.direction == "out":
-            kefu = (m.payload.get("custom") or {}).get("kefu") or {}
-            if question_id is None and kefu.get("decision") == "answer" and kefu.get("question_id"):
-                pending = str(kefu["question_id"])
+            report = payload.report
+            if question_id is None and report.decision == "answer" and report.question_id:
+                pending = report.question_id
             continue
         if m.direction != "in":
             continue
         turns += 1
-        typed = not m.payload.get("button_payload") and not m.text.startswith("/")
+        typed = payload.typed and not m.text.startswith("/")
         if pending is not None and question_id is None and turns <= CONTEXT_TURNS:
             question_id, asked = pending, (m.text if typed else "")
         pending = None
         if typed and m.text.strip() and turns <= WORDS_TURNS:
             texts.append(m.text.strip())
-            found = m.payload.get("entities") or []
-            lines.append(frozenset(str(e["line"]) for e in found if e.get("line")))
+            lines.append(frozenset(str(e["line"]) for e in payload.entities if e.get("line")))
         if turns >= max(CONTEXT_TURNS, WORDS_TURNS):
             break
     return Context(question_id, asked, tuple(texts), tuple(lines))

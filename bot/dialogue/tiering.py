@@ -21,6 +21,7 @@ from bot.matching.pipeline import MatchResult
 from bot.profile.profile import CustomerProfile, anonymous_profile
 from bot.services import Services
 from bot.storage.models import AnswerFeedback, DiagnosisSession, Handoff, Message
+from bot.storage.payload import Payload
 from bot.tiering.assess import Assessment, ConversationState
 from bot.tiering.intent import IntentGuess
 from bot.tiering.store import record_decision
@@ -48,8 +49,6 @@ class TurnContext:
 
 def customer_of(services: Services, ctx: TurnContext) -> CustomerProfile:
     """The sender's customer profile (anonymous when unknown or when profiles are off)."""
-    if services.profiles is None:
-        return anonymous_profile()
     if ctx.enriched is not None and ctx.enriched.profile is not None:
         return ctx.enriched.profile  # resolved by the gateway for this very message
     try:
@@ -104,20 +103,20 @@ def conversation_state(services: Services, ctx: TurnContext) -> ConversationStat
         )
     earlier = [m for m in messages if ctx.message_id is None or m.id < ctx.message_id]
     for m in earlier:
+        payload = Payload.of(m)
         if m.direction == "in":
             state.previous_text = m.text or state.previous_text
-            emotion = (m.payload or {}).get("emotion") or {}
+            emotion = payload.emotion or {}
             if isinstance(emotion.get("negative"), int | float):
                 state.emotion_history.append(float(emotion["negative"]))
         elif _after(m.created_at, since):
-            kefu = ((m.payload or {}).get("custom") or {}).get("kefu") or {}
-            decision = kefu.get("decision")
+            report = payload.report
             # Failures in a row: an answer ends the run; a clarification or small talk does not.
-            if decision == "none":
+            if report.decision == "none":
                 state.failed_matches += 1
-            elif decision == "answer":
+            elif report.decision == "answer":
                 state.failed_matches = 0
-            state.human_requests += int(bool(kefu.get("request_human")))
+            state.human_requests += int(report.request_human)
     recent = [d for d in sessions if _after(d.started_at, since)]
     state.unsolved = int(downs is not None) + sum(
         1 for d in recent for r in d.path if r.get("kind") == "unsolved"
@@ -155,8 +154,8 @@ def assess_turn(
     intent: str | None,
     match: MatchResult | None,
 ) -> tuple[Assessment, CustomerProfile] | None:
-    """Decide the tier of this message and store the decision; None when tiering is off."""
-    if services.assessor is None or not text.strip():
+    """Decide the tier of this message and store the decision; None for an empty message."""
+    if not text.strip():
         return None
     profile = customer_of(services, ctx)
     state = conversation_state(services, ctx)

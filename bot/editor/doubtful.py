@@ -29,6 +29,7 @@ from bot.editor import store
 from bot.editor.clusters import cluster_items, dismissed_keys, text_key
 from bot.editor.similarity import embedder
 from bot.storage.models import AnswerFeedback, Message, utcnow
+from bot.storage.payload import BotReport, Payload, report_field
 
 if TYPE_CHECKING:
     from bot.editor.runtime import EditorRuntime
@@ -77,7 +78,7 @@ def _load(
 ) -> tuple[list[Message], dict[int, list[Message]], set[int]]:
     """Recent answers, the messages of their conversations from the first answered question
     on, and the ids of answers with a thumbs down."""
-    decision = Message.payload[("custom", "kefu", "decision")].as_string()
+    decision = report_field("decision")
     since = utcnow() - timedelta(days=days)
     threads: dict[int, list[Message]] = {}
     with rt.db.session() as s:
@@ -125,17 +126,12 @@ def _load(
     return answers, threads, downs
 
 
-def _kefu(m: Message) -> dict[str, Any]:
-    return ((m.payload or {}).get("custom") or {}).get("kefu") or {}
-
-
 def _asks_for_a_person(replies: list[Message]) -> bool:
     for r in replies:
-        kefu = _kefu(r)
-        route = kefu.get("route") or {}
-        if kefu.get("request_human") or kefu.get("intent") == "request_human":
+        report = BotReport.of_message(r)
+        if report.request_human or report.intent == "request_human":
             return True
-        if isinstance(route, dict) and route.get("route") == "queue":
+        if report.route is not None and report.route.route == "queue":
             return True
     return False
 
@@ -163,9 +159,9 @@ def _signals(
         thread = threads.get(answer.conversation_id, [])
         by_id = {m.id: m for m in thread}
         asked = by_id.get(int((answer.payload or {}).get("reply_to") or 0))
-        if asked is None or not asked.text or asked.payload.get("button_payload"):
+        if asked is None or not asked.text or not Payload.of(asked).typed:
             continue
-        if not _kefu(answer).get("question_id"):
+        if not BotReport.of_message(answer).question_id:
             continue
         later = [m for m in thread if m.id > answer.id and m.direction == "in" and m.role == "user"]
         nxt = later[:TURNS]
@@ -184,14 +180,14 @@ def _signals(
     threshold = rt.settings.editor.rephrase_threshold
     out = []
     for case in cases:
-        qid = str(_kefu(case.answer)["question_id"])
+        qid = str(BotReport.of_message(case.answer).question_id)
         signals = ["down"] if case.answer.id in downs else []
         again = False
         for n in case.next:
-            if not n.text or n.payload.get("button_payload"):
+            if not n.text or not Payload.of(n).typed:
                 continue
-            mine = [r for r in case.replies if r.payload.get("reply_to") == n.id]
-            same_answer = any(_kefu(r).get("question_id") == qid for r in mine)
+            mine = [r for r in case.replies if Payload.of(r).reply_to == n.id]
+            same_answer = any(BotReport.of_message(r).question_id == qid for r in mine)
             similar = float(vectors[row[case.question]] @ vectors[row[n.text]]) >= threshold
             again = again or same_answer or similar or text_key(n.text) == text_key(case.question)
         if again:

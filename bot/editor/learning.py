@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.editor import store
 from bot.editor.clusters import cluster_items, dismissed_keys, text_key
 from bot.storage.models import Message, utcnow
+from bot.storage.payload import Payload, report_field
 
 if TYPE_CHECKING:
     from bot.editor.runtime import EditorRuntime
@@ -50,7 +51,7 @@ def unmatched(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> di
 
 def _asked(rt: EditorRuntime, days: int, limit: int) -> list[tuple[str, str, str]]:
     """(user text, decision, time) of recent replies that were no match or a choice."""
-    decision = Message.payload[("custom", "kefu", "decision")].as_string()
+    decision = report_field("decision")
     reply_to = Message.payload["reply_to"].as_integer()
     since = utcnow() - timedelta(days=days)
     with rt.db.session() as s:
@@ -70,7 +71,7 @@ def _asked(rt: EditorRuntime, days: int, limit: int) -> list[tuple[str, str, str
         for start in range(0, len(ids), 500):
             rows = s.scalars(select(Message).where(Message.id.in_(ids[start : start + 500])))
             for m in rows:
-                if m.direction == "in" and m.text and not m.payload.get("button_payload"):
+                if m.direction == "in" and m.text and Payload.of(m).typed:
                     out.append((m.text.strip(), by_id[m.id], store.iso(m.created_at) or ""))
     return out
 

@@ -25,6 +25,8 @@ from bot.editor.stats import Stats
 from bot.editor.sync import LiveSync
 from bot.knowledge.schema import KnowledgeBase
 from bot.storage.db import Database
+from bot.tiering.assess import TierAssessor
+from bot.tiering.build import build_assessor
 
 if TYPE_CHECKING:
     from bot.knowledge.live import KnowledgeService
@@ -52,7 +54,18 @@ class EditorRuntime:
         self._cache_lock = threading.Lock()
         self._stats: Stats | None = None
         self.sync: LiveSync | None = None
-        self.extras: dict[str, Any] = {}  # lazily built helpers (matchers, tier assessor)
+        self.extras: dict[str, Any] = {}  # lazily built helpers (matchers)
+        # The app's tier policy, set by the composition root; a runtime of its own (tests,
+        # tools) builds one on first use (`tier_assessor`).
+        self.assessor: TierAssessor | None = None
+
+    def tier_assessor(self) -> TierAssessor:
+        """The tier policy the try-it panel decides with."""
+        if self.assessor is None:
+            self.assessor = build_assessor(
+                self.settings, matcher=self.knowledge.matcher, use_rasa=False
+            )
+        return self.assessor
 
     @property
     def stats(self) -> Stats:

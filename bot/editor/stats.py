@@ -17,8 +17,7 @@ from sqlalchemy import func, select
 from bot.editor import store
 from bot.storage.db import Database
 from bot.storage.models import AnswerFeedback, Message
-
-_KEFU = ("custom", "kefu")
+from bot.storage.payload import report_field
 
 
 @dataclass
@@ -73,8 +72,8 @@ class Stats:
 
 
 def _hits(s: Any) -> dict[str, int]:
-    qid = Message.payload[(*_KEFU, "question_id")].as_string()
-    decision = Message.payload[(*_KEFU, "decision")].as_string()
+    qid = report_field("question_id")
+    decision = report_field("decision")
     rows = s.execute(
         select(qid, func.count())
         .where(Message.direction == "out", decision == "answer")

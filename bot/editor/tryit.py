@@ -15,6 +15,8 @@ from bot.editor.errors import not_found
 from bot.editor.preview import preview
 from bot.knowledge.answers import pick_answer
 from bot.matching.pipeline import Matcher, MatchResult
+from bot.profile.profile import anonymous_profile
+from bot.tiering import ConversationState
 
 if TYPE_CHECKING:
     from bot.editor.runtime import EditorRuntime
@@ -104,28 +106,10 @@ def try_it(
 
 def _tier(rt: EditorRuntime, text: str, profile: Any, result: MatchResult, channel: str) -> Any:
     try:
-        from bot.profile.profile import anonymous_profile
-        from bot.tiering import ConversationState, build_assessor
-
-        assessor = rt.extras.get("assessor") or _app_assessor()
-        if assessor is None:
-            assessor = rt.extras["assessor"] = build_assessor(
-                rt.settings, matcher=rt.knowledge.matcher, use_rasa=False
-            )
         who = profile or anonymous_profile()
         state = ConversationState(channel=channel)
-        decision = assessor.assess(text, who, state, match=result).decision
+        decision = rt.tier_assessor().assess(text, who, state, match=result).decision
         return {"available": True, **decision.to_dict()}
     except Exception as err:  # noqa: BLE001 - the tier engine is optional here
         log.warning("tier decision unavailable: %s", err)
         return {"available": False, "error": str(err)}
-
-
-def _app_assessor() -> Any:
-    """The app's own tier assessor, when the app built one."""
-    from bot.services import current
-
-    try:
-        return getattr(current(), "assessor", None)
-    except RuntimeError:
-        return None

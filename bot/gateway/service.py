@@ -16,6 +16,8 @@ from bot.media.replies import picture_reply
 from bot.metrics import RASA_UP, TURN_SECONDS, TURNS_IN_FLIGHT, action_failed
 from bot.storage import repository as repo
 from bot.storage.db import Database
+from bot.storage.models import Conversation, Message
+from bot.storage.payload import BotReport
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -183,7 +185,7 @@ class Gateway:
                     # Answered before: replay. Not answered (e.g. Rasa was down): answer now.
                     # With an engineer (`forwarded`): they have it; nothing to replay.
                     if prior.status == "forwarded" or (stored and prior.status == "answered"):
-                        replay = [_outbound(m) for m in stored]
+                        replay = [Outbound.stored(m) for m in stored]
                         return StoredInbound(conv.id, conv.customer_id, prior.id, replay)
                     return StoredInbound(conv.id, conv.customer_id, prior.id, None, resumed=True)
             payload: dict[str, Any] = {"metadata": inbound.metadata}
@@ -206,8 +208,6 @@ class Gateway:
 
     def _load_received(self, message_id: int) -> tuple[Inbound, StoredInbound] | None:
         """A stored customer message still `received`, as the turn that stored it saw it."""
-        from bot.storage.models import Message
-
         with self.db.session() as s:
             msg = s.get(Message, message_id)
             if msg is None or msg.direction != "in" or msg.status != "received":
@@ -234,8 +234,6 @@ class Gateway:
         self, conv_id: int, msg_id: int, replies: list[Outbound], degraded: bool
     ) -> HandoffRequest | None:
         """Store the replies; returns the handoff to engineers they ask for, if any."""
-        from bot.storage.models import Conversation, Message
-
         request: HandoffRequest | None = None
         with self.db.session() as s:
             conv = s.get(Conversation, conv_id)
@@ -247,22 +245,17 @@ class Gateway:
                     direction="out",
                     role=r.role,
                     text=r.text,
-                    payload={
-                        "reply_to": msg_id,
-                        "buttons": r.buttons,
-                        "custom": r.custom,
-                        "image": r.image,
-                    },
+                    payload=r.payload(msg_id),
                 )
             for r in replies:
                 # Recorded on the conversation, visible to staff via /api/conversations.
-                kefu = r.custom.get("kefu") or {}
-                route = kefu.get("route")
-                if isinstance(route, dict):  # e.g. a diagnosis tree escalated to engineers
-                    conv.route = str(route.get("route") or "queue")
-                    conv.tier = route.get("tier") if isinstance(route.get("tier"), int) else None
-                    conv.reason = str(route.get("reason") or "") or None
-                elif kefu.get("request_human"):
+                report = BotReport.of(r.custom)
+                route = report.route
+                if route is not None:  # e.g. a diagnosis tree escalated to engineers
+                    conv.route = route.route or "queue"
+                    conv.tier = route.tier
+                    conv.reason = route.reason or None
+                elif report.request_human:
                     conv.route = "human_requested"
                     conv.reason = "用户要求转人工"
                 request = request or request_from_reply(r.custom, conv_id, msg_id)
@@ -270,13 +263,3 @@ class Gateway:
             assert inbound is not None
             inbound.status = "unanswered" if degraded else "answered"
         return request
-
-
-def _outbound(m: Any) -> Outbound:
-    return Outbound(
-        role=m.role,
-        text=m.text,
-        buttons=list(m.payload.get("buttons") or []),
-        custom=dict(m.payload.get("custom") or {}),
-        image=m.payload.get("image"),
-    )

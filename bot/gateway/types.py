@@ -5,12 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from bot.storage.models import Message
+from bot.storage.payload import Payload
+
 
 class Button(TypedDict):
     """A clickable choice under a bot message."""
 
     title: str  # what the user sees
     payload: str  # what is sent back when clicked (a text or a Rasa `/intent{...}` payload)
+
+
+def _buttons(raw: list[Any]) -> list[Button]:
+    return [
+        Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+        for b in raw
+        if isinstance(b, dict)
+    ]
 
 
 @dataclass(frozen=True)
@@ -50,10 +61,7 @@ class Outbound:
     @classmethod
     def from_rasa(cls, item: dict[str, Any]) -> Outbound:
         """Build from one message of Rasa's REST channel output."""
-        buttons = [
-            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
-            for b in item.get("buttons") or []
-        ]
+        buttons = _buttons(item.get("buttons") or [])
         custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
         image = item.get("image") if isinstance(item.get("image"), str) else None
         return cls(
@@ -63,6 +71,27 @@ class Outbound:
             custom=dict(custom or {}),
             image=image,
         )
+
+    @classmethod
+    def stored(cls, m: Message) -> Outbound:
+        """A reply as stored (`Message` of direction out)."""
+        payload = Payload.of(m)
+        return cls(
+            role=m.role,
+            text=m.text,
+            buttons=_buttons(payload.buttons),
+            custom=payload.custom,
+            image=payload.image,
+        )
+
+    def payload(self, reply_to: int) -> dict[str, Any]:
+        """`Message.payload` of this reply to the customer's message `reply_to`."""
+        return Payload(
+            reply_to=reply_to,
+            buttons=[dict(b) for b in self.buttons],
+            custom=self.custom,
+            image=self.image,
+        ).model_dump(mode="json", exclude_unset=True)
 
     def public_custom(self) -> dict[str, Any]:
         """The custom payload without Kefu's internal diagnostics (match scores, decisions)."""

@@ -22,6 +22,7 @@ from bot.handoff.views import iso, message_view
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.models import Handoff, Message
+from bot.storage.payload import Payload
 
 log = logging.getLogger(__name__)
 SUGGESTIONS = 3
@@ -264,17 +265,18 @@ def _matches(messages: list[Message]) -> list[dict[str, Any]]:
     texts = {m.id: m.text for m in messages if m.direction == "in"}
     out = []
     for m in messages:
-        kefu = (m.payload.get("custom") or {}).get("kefu") or {}
-        if m.direction != "out" or "candidates" not in kefu:
+        payload = Payload.of(m)
+        report = payload.report
+        if m.direction != "out" or "candidates" not in report.model_fields_set:
             continue
-        reply_to = m.payload.get("reply_to")
+        reply_to = payload.reply_to
         out.append(
             {
                 "message_id": reply_to,
-                "query": texts.get(reply_to) if isinstance(reply_to, int) else None,
-                "decision": kefu.get("decision"),
-                "question_id": kefu.get("question_id"),
-                "candidates": list(kefu.get("candidates") or [])[:5],
+                "query": texts.get(reply_to) if reply_to is not None else None,
+                "decision": report.decision,
+                "question_id": report.question_id,
+                "candidates": report.candidates[:5],
             }
         )
     return out

@@ -20,6 +20,7 @@ from bot.handoff.notices import as_outbound, say, waiting_buttons
 from bot.handoff.routing import pick_agent, priority_for, queue_of
 from bot.handoff.tickets import handoff_to_ticket, open_ticket_of, ticket_no
 from bot.storage.models import Conversation, Handoff, TierDecisionRecord
+from bot.storage.payload import BotReport
 from bot.texts import Texts
 
 
@@ -42,24 +43,22 @@ def request_from_reply(
     custom: dict[str, Any], conversation_id: int, message_id: int
 ) -> HandoffRequest | None:
     """The handoff a bot reply asks for (`custom.kefu.route` or `.request_human`), if any."""
-    kefu = custom.get("kefu") or {}
-    route = kefu.get("route")
-    if isinstance(route, dict) and str(route.get("route") or "queue").startswith("queue"):
-        skills = tuple(str(s) for s in route.get("skills") or [] if s)
-        tier, priority = route.get("tier"), route.get("priority")
-        source = "tree" if route.get("tree") else "request_human"
+    report = BotReport.of(custom)
+    route = report.route
+    if route is not None and route.queues:
+        source = "tree" if route.tree else "request_human"
         return HandoffRequest(
             conversation_id,
             message_id,
-            source if kefu.get("request_human") or route.get("tree") else "tier",
-            skills,
-            tier if isinstance(tier, int) else None,
-            str(route.get("reason") or ""),
-            str(route.get("summary") or ""),
-            str(route["tree"]) if route.get("tree") else None,
-            priority if isinstance(priority, int) else None,
+            source if report.request_human or route.tree else "tier",
+            tuple(s for s in route.skills if s),
+            route.tier,
+            route.reason,
+            route.summary,
+            route.tree or None,
+            route.priority,
         )
-    if kefu.get("request_human"):
+    if report.request_human:
         return HandoffRequest(conversation_id, message_id, "request_human", reason="用户要求转人工")
     return None
 

@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 from bot.handoff.store import aware
 from bot.storage.models import Handoff, Message
+from bot.storage.payload import Payload
 
 CHANNEL_NAMES = {"web": "网页", "wechat": "微信"}
 
@@ -37,17 +38,17 @@ def epoch_ms(when: datetime | None) -> int | None:
 
 def message_view(m: Message) -> MessageView:
     """A stored message for the console."""
-    custom = m.payload.get("custom") or {}
+    payload = Payload.of(m)
     return MessageView(
         id=m.id,
         direction=m.direction,
         role=m.role,
         text=m.text,
-        buttons=list(m.payload.get("buttons") or []),
-        links=list(custom.get("links") or []),
-        name=m.payload.get("agent_name"),
+        buttons=payload.buttons,
+        links=payload.links,
+        name=payload.agent_name,
         at=iso(m.created_at) or "",
-        attachment=m.payload.get("attachment"),
+        attachment=payload.attachment,
     )
 
 

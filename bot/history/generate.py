@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import func, select
 
-from bot.api.app import build_services
+from bot.api.composition import build_services, close
 from bot.config import ROOT, Settings
+from bot.coordination.lease import SoleLeader
 from bot.diagnosis.engine import HUMAN_PAYLOAD
 from bot.gateway.types import Inbound, Outbound
 from bot.handoff import HandoffService
@@ -84,7 +85,7 @@ class HistoryWriter:
         self.pools = Pools.load(ROOT)
         self.rasa = ScriptedRasa(ROOT)
         self.secret = token_secret(settings)
-        self.handoff: HandoffService | None = None
+        self.handoff: HandoffService = services.handoff
         self.written = Written()
 
     async def run(
@@ -116,9 +117,6 @@ class HistoryWriter:
     # -- set-up ------------------------------------------------------------------------------
 
     def _members(self) -> list[str]:
-        profiles = self.svc.profiles
-        if profiles is None:
-            return []
         with self.svc.db.session() as s:
             refs = s.scalars(
                 select(Customer.external_ref).where(Customer.external_ref.is_not(None))
@@ -128,32 +126,16 @@ class HistoryWriter:
     async def _start(self) -> None:
         svc = self.svc
         svc.gateway.rasa = self.rasa
-        handoff = HandoffService(
-            svc.db,
-            svc.texts,
-            self.settings,
-            svc.knowledge,
-            svc.gateway.locks,
-            profiles=svc.profiles,
-            emotion=svc.assessor.emotion if svc.assessor else None,
-        )
-        handoff.warm_up()
-        await handoff.start(ticker=False)
-        svc.handoff = handoff
-        svc.gateway.handoff = handoff
+        svc.handoff.warm_up()
+        await svc.handoff.start(ticker=False)
         install(svc)
-        self.handoff = handoff
 
     async def _stop(self) -> None:
-        if self.handoff is not None:
-            await self.handoff.stop()
-        self.svc.gateway.handoff = None
-        self.svc.handoff = None
+        await self.svc.handoff.stop()
 
     # -- one visit ---------------------------------------------------------------------------
 
     async def _play(self, visit: Visit, clock: Any) -> None:
-        assert self.handoff is not None
         for agent in AGENTS:  # the engineers are on duty
             await self.handoff.presence(agent)
         sender = (
@@ -213,7 +195,6 @@ class HistoryWriter:
     async def _engineer(self, sender: str, clock: Any) -> bool:
         """If the conversation went to engineers: one accepts, helps and closes; the customer
         rates. True when it did."""
-        assert self.handoff is not None
         with self.svc.db.session() as s:
             h = s.scalar(
                 select(Handoff)
@@ -258,7 +239,7 @@ class HistoryWriter:
 
     def _supervise(self, first: datetime | None, end: date) -> None:
         sup = self.svc.supervision
-        if sup is None or first is None:
+        if first is None:
             return
         sup.roll_up()
         sup.scan(max_batches=10_000)
@@ -302,7 +283,8 @@ async def fill(
 ) -> Written | None:
     """Build the services on `settings` and write the history (None: the database was not
     empty and `only_if_empty` was set)."""
-    services = build_services(settings)
+    # The writer alone plays the engineers and routes the handoffs (no lease to wait for).
+    services = build_services(settings, leader=SoleLeader())
     try:
         if only_if_empty and not is_empty(services):
             return None
@@ -310,6 +292,4 @@ async def fill(
         return await writer.run(days, per_day, end=end, progress=progress)
     finally:
         install(None)
-        if services.editor is not None:
-            services.editor.close()
-        services.db.dispose()
+        close(services)

@@ -15,6 +15,7 @@ from bot.storage.models import (
     Message,
     utcnow,
 )
+from bot.storage.payload import BotReport, Payload
 
 
 def identity_customer(session: Session, channel: str, sender: str) -> Customer:
@@ -108,7 +109,7 @@ def replies_to(session: Session, conversation_id: int, message_id: int) -> list[
         .where(Message.conversation_id == conversation_id, Message.direction == "out")
         .order_by(Message.id)
     )
-    return [m for m in rows if m.payload.get("reply_to") == message_id]
+    return [m for m in rows if Payload.of(m).reply_to == message_id]
 
 
 def latest_conversation(session: Session, sender: str) -> Conversation | None:
@@ -141,11 +142,11 @@ def record_feedback(
         inbound = find_message_by_client_id(session, conv.id, ref)
         replies = replies_to(session, conv.id, inbound.id) if inbound is not None else []
         answer = replies[0] if replies else None
-    diagnostics = ((answer.payload.get("custom") or {}).get("kefu") or {}) if answer else {}
+    report = BotReport.of_message(answer) if answer else BotReport()
     feedback = AnswerFeedback(
         conversation_id=conv.id,
         message_id=answer.id if answer else None,
-        question_id=diagnostics.get("question_id"),
+        question_id=report.question_id,
         value=value,
     )
     session.add(feedback)

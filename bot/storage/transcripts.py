@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Conversation, Message
+from bot.storage.payload import Payload
 
 PAGE_MESSAGES = 300
 """How many of the newest messages the chat page gets on connect (all conversations)."""
@@ -43,15 +44,16 @@ def conversations_of(
 
 def page_message(m: Message) -> dict[str, Any]:
     """One message as the chat page shows it."""
+    payload = Payload.of(m)
     return {
         "id": m.id,
         "role": m.role,
-        "name": m.payload.get("agent_name"),
+        "name": payload.agent_name,
         "text": m.text,
-        "buttons": m.payload.get("buttons") or [],
-        "links": (m.payload.get("custom") or {}).get("links", []),
-        "image": m.payload.get("image"),
-        "attachment": m.payload.get("attachment"),
+        "buttons": payload.buttons,
+        "links": payload.links,
+        "image": payload.image,
+        "attachment": payload.attachment,
         "ts": m.created_at.isoformat(),
         **(_turn_of(m) if m.direction == "in" else {}),
     }
@@ -79,15 +81,16 @@ def page_history(session: Session, sender: str, limit: int = PAGE_MESSAGES) -> l
 
 def staff_message(m: Message) -> dict[str, Any]:
     """One message as staff see it (`GET /api/conversations/{sender}`)."""
+    payload = Payload.of(m)
     return {
         "id": m.id,
         "direction": m.direction,
         "role": m.role,
         "text": m.text,
         "status": m.status,
-        "buttons": m.payload.get("buttons") or [],
-        "match": (m.payload.get("custom") or {}).get("kefu"),
-        "attachment": m.payload.get("attachment"),
+        "buttons": payload.buttons,
+        "match": payload.report.dump() or None,
+        "attachment": payload.attachment,
         "created_at": m.created_at.isoformat(),
     }
 

@@ -4,14 +4,13 @@ console's live connection (`/ws/agent`)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import (
     APIRouter,
     Depends,
-    FastAPI,
     HTTPException,
     Query,
     WebSocket,
@@ -22,61 +21,17 @@ from pydantic import BaseModel, Field
 from bot.api.console_audit import AuditedSend
 from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles, staff_claims
 from bot.handoff import HandoffError, HandoffService, live, queries
-from bot.services import current
 
 CONSOLE_ROLES = ("agent", "supervisor", "admin")
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the handoff service inside the app's lifespan and hand it to the gateway."""
-    services = current()
-    svc = HandoffService(
-        services.db,
-        services.texts,
-        services.settings,
-        services.knowledge,
-        services.gateway.locks,
-        profiles=services.profiles,
-        emotion=services.assessor.emotion if services.assessor else None,
-        leader=services.leader,
-    )
-    await asyncio.to_thread(svc.warm_up)
-
-    async def wechat(openid: str, text: str, buttons: Any, conversation_id: int) -> None:
-        channel = getattr(app.state, "wechat", None)  # set when an Official Account is configured
-        if channel is not None:
-            await channel.sender.send_text(openid, text, buttons, conversation_id=conversation_id)
-
-    async def wechat_picture(openid: str, attachment: dict[str, Any], _: int) -> None:
-        channel = getattr(app.state, "wechat", None)
-        if channel is not None:
-            await channel.media.send(openid, attachment)
-
-    svc.outlets["wechat"] = wechat
-    svc.media_outlets["wechat"] = wechat_picture
-    socket_channel = getattr(app.state, "socketio", None)  # Rasa's socket.io channel
-    if socket_channel is not None:
-        svc.outlets["socketio"] = socket_channel.deliver
-    await svc.start()
-    services.handoff = svc
-    services.gateway.handoff = svc
-    try:
-        yield
-    finally:
-        services.gateway.handoff = None
-        await svc.stop()
-
-
-router = APIRouter(tags=["agent"], lifespan=lifespan)
+router = APIRouter(tags=["agent"])
 Staff = Annotated[StaffUserClaims, Depends(require_roles("agent", "supervisor"))]
 Supervisor = Annotated[StaffUserClaims, Depends(require_roles("supervisor"))]
 
 
 def get_handoff(svc: ServicesDep) -> HandoffService:
     """The running handoff service."""
-    if svc.handoff is None:
-        raise HTTPException(503, detail={"code": "handoff_starting", "message": "starting"})
     return svc.handoff
 
 
@@ -335,13 +290,13 @@ async def console_socket(ws: WebSocket, svc: ServicesDep, token: str = "") -> No
     Client frames: `{"type": "typing", "handoff_id", "on"}` and `{"type": "ping"}`.
     """
     claims = await asyncio.to_thread(staff_claims, svc, token)
-    if claims is None or claims["role"] not in CONSOLE_ROLES or svc.handoff is None:
+    if claims is None or claims["role"] not in CONSOLE_ROLES:
         await ws.close(code=4401)
         return
     await ws.accept()
 
     def allowed() -> bool:  # a revoked or disabled engineer's console stops at its next ping
-        return svc.staff is None or svc.staff.allows(claims)
+        return svc.staff.allows(claims)
 
     send = AuditedSend(ws.send_json, svc.handoff.db, dict(claims))
     await _console(ws, send, svc.handoff, claims["username"], claims["role"], allowed)

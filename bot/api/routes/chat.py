@@ -151,7 +151,7 @@ async def chat_socket(ws: WebSocket, svc: ServicesDep) -> None:
     if sender is None:
         return
     gate = Gate(ws.send_json)  # engineers' messages wait until the history is out
-    cid = svc.handoff.customers.add(Connection(f"web:{sender}", gate)) if svc.handoff else None
+    cid = svc.handoff.customers.add(Connection(f"web:{sender}", gate))
     try:
         history = await _history(svc, sender)
         await ws.send_json({"type": "history", "messages": history})
@@ -162,8 +162,7 @@ async def chat_socket(ws: WebSocket, svc: ServicesDep) -> None:
     except WebSocketDisconnect:
         return
     finally:
-        if svc.handoff is not None and cid is not None:
-            svc.handoff.customers.remove(f"web:{sender}", cid)
+        svc.handoff.customers.remove(f"web:{sender}", cid)
 
 
 async def _identify(ws: WebSocket, svc: Services) -> str | None:
@@ -176,7 +175,7 @@ async def _identify(ws: WebSocket, svc: Services) -> str | None:
         return None
     except (TimeoutError, ValueError, KeyError):
         data = None
-    if not isinstance(data, dict) or data.get("type") != "hello" or svc.visitors is None:
+    if not isinstance(data, dict) or data.get("type") != "hello":
         text = svc.texts.get("chat_hello_required")
         await ws.send_json({"type": "error", "code": "hello_required", "text": text})
         await ws.close(code=CLOSE_UNIDENTIFIED)
@@ -305,8 +304,6 @@ async def _on_handoff_frame(
     ws: WebSocket, svc: Services, sender: str, data: dict[str, Any]
 ) -> None:
     """Typing (shown to the engineer) and the rating after an engineer closed."""
-    if svc.handoff is None:
-        return
     if data.get("type") == "typing":
         await live.customer_typing(svc.handoff, "web", sender)
         return

@@ -32,19 +32,15 @@ async def login(
     """
     address = request.client.host if request.client else "?"
     throttle = svc.logins
-    wait_s = throttle.wait_s if throttle else None
-    if wait_s and (wait := await asyncio.to_thread(wait_s, form.username, address)) > 0:
+    if (wait := await asyncio.to_thread(throttle.wait_s, form.username, address)) > 0:
         raise _locked(wait)
     user = await asyncio.to_thread(authenticate, svc.db, form.username, form.password, svc.settings)
     if user is None:
-        if throttle is not None:
-            wait = await asyncio.to_thread(throttle.failed, form.username, address)
-            if wait > 0:
-                raise _locked(wait)
+        if (wait := await asyncio.to_thread(throttle.failed, form.username, address)) > 0:
+            raise _locked(wait)
         detail = {"code": "login_failed", "message": "账号或密码不正确"}
         raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
-    if throttle is not None:
-        await asyncio.to_thread(throttle.succeeded, form.username)
+    await asyncio.to_thread(throttle.succeeded, form.username)
     return {
         "access_token": issue_token(user, svc.settings),
         "token_type": "bearer",
@@ -128,8 +124,6 @@ async def set_active(
 
 
 async def _set_staff(svc: ServicesDep, username: str, active: bool | None) -> dict[str, Any]:
-    if svc.staff is None:
-        raise HTTPException(503, detail="starting")
     state = await asyncio.to_thread(svc.staff.revoke, username, active=active)
     if state is None:
         raise HTTPException(404, detail={"code": "no_staff", "message": f"没有员工账号 {username}"})

@@ -34,8 +34,6 @@ T = TypeVar("T")
 
 def get_supervision(svc: ServicesDep) -> Supervision:
     """The running supervision service."""
-    if svc.supervision is None:
-        raise HTTPException(503, detail={"code": "starting", "message": "starting"})
     return svc.supervision
 
 

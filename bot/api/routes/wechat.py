@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from bot.api.composition import channels_of
 from bot.channels.wechat.channel import WechatChannel
 from bot.channels.wechat.protocol import ProtocolError, Query
 from bot.gateway.types import Draining
-from bot.services import current
 
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the channel when an account is configured (runs inside the app's lifespan)."""
-    services = current()
-    channel = WechatChannel.create(services) if services.settings.wechat.token else None
-    app.state.wechat = channel
-    if channel is not None:
-        await channel.start()
-    try:
-        yield
-    finally:
-        app.state.wechat = None
-        if channel is not None:
-            await channel.stop()
-
-
-router = APIRouter(prefix="/wechat", tags=["wechat"], lifespan=lifespan)
+router = APIRouter(prefix="/wechat", tags=["wechat"])
 
 
 def get_channel(request: Request) -> WechatChannel:
     """The running channel; 404 when no Official Account is configured."""
-    channel: WechatChannel | None = getattr(request.app.state, "wechat", None)
+    channel = channels_of(request.app).wechat
     if channel is None:
         raise HTTPException(
             404, detail={"code": "wechat_not_configured", "message": "KEFU_WECHAT__TOKEN is unset"}

@@ -22,6 +22,7 @@ from bot.gateway.types import Button, Inbound, Outbound
 from bot.services import Services
 from bot.storage import repository as repo
 from bot.storage.models import Conversation, Message
+from bot.storage.payload import Payload
 
 CHANNEL = "wechat"
 FetchPicture = Callable[[Incoming], Awaitable[dict[str, Any] | None]]
@@ -158,7 +159,7 @@ class Responder:
             prior = repo.find_message_by_client_id(s, conv.id, incoming.key)
             if prior is not None:  # a replay: the stored answer stands
                 stored = repo.replies_to(s, conv.id, prior.id)
-                again = [Outbound(role=m.role, text=m.text, buttons=_buttons(m)) for m in stored]
+                again = [Outbound.stored(m) for m in stored]
                 return Answer(again, conv.id, prior.id)
             msg = repo.add_message(
                 s,
@@ -177,7 +178,7 @@ class Responder:
                     direction="out",
                     role=r.role,
                     text=r.text,
-                    payload={"reply_to": msg.id, "buttons": r.buttons, "custom": r.custom},
+                    payload=r.payload(msg.id),
                 )
             return Answer(replies, conv.id, msg.id)
 
@@ -198,17 +199,9 @@ class Responder:
             )
             if last is None:
                 return []
-            reply_to = last.payload.get("reply_to")
+            reply_to = Payload.of(last).reply_to
             turn = repo.replies_to(s, last.conversation_id, reply_to) if reply_to else [last]
-            return [b for m in turn for b in _buttons(m)]
-
-
-def _buttons(message: Message) -> list[Button]:
-    return [
-        Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
-        for b in message.payload.get("buttons") or []
-        if isinstance(b, dict)
-    ]
+            return [b for m in turn for b in Outbound.stored(m).buttons]
 
 
 def _kept(incoming: Incoming) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.wechat.protocol import Incoming
-from bot.gateway.types import Button, Outbound
+from bot.gateway.types import Outbound
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.models import WechatInbound, utcnow
@@ -140,15 +140,7 @@ class Inbox:
             return []
         with self.db.session() as s:
             return [
-                Outbound(
-                    role=m.role,
-                    text=m.text,
-                    buttons=[
-                        Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
-                        for b in m.payload.get("buttons") or []
-                    ],
-                    custom=dict(m.payload.get("custom") or {}),
-                )
+                Outbound.stored(m)
                 for m in repo.replies_to(s, claim.conversation_id, claim.message_id)
             ]
 
