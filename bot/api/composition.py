@@ -107,7 +107,7 @@ def build_services(settings: Settings, leader: Leader | None = None) -> Services
         db,
         rasa,
         texts,
-        enrich=Enricher(db, profiles, assessor),
+        enrich=Enricher(profiles, assessor),
         locks=locks,
         session_turns=settings.rasa.session_turns,
     )

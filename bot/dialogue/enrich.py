@@ -1,9 +1,11 @@
 """What the gateway adds to every inbound message before Rasa sees it.
 
 The customer's profile and tags go into the Rasa metadata (the actions choose answer variants
-with the tags); the message's emotion and entities are stored with it, so the conversation's
-emotion trajectory and the engineer's context package can be read back from the database, and
-passed in the metadata too, so that the actions' tier decision does not work them out again.
+with the tags); the message's emotion and entities go there too, so that the actions' tier
+decision does not work them out again, and the gateway stores them with the message when it
+stores it (`bot.gateway.service.STORED_FINDINGS`), so the conversation's emotion trajectory
+and the engineer's context package can be read back from the database. The enricher only
+reads: it runs before the message is stored, and nothing is written twice.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from bot.nlp.emotion import EmotionScore
 from bot.nlp.entities import Entity
 from bot.profile.profile import CustomerProfile
 from bot.profile.service import ProfileService
-from bot.storage.db import Database
-from bot.storage.models import Message
 from bot.tiering.assess import TierAssessor
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,13 @@ class Enrichment(TypedDict, total=False):
 
 
 class Enricher:
-    """Callable given to the gateway: (message, stored id) -> extra Rasa metadata."""
+    """Callable given to the gateway: message -> extra Rasa metadata (see `Enrichment`)."""
 
-    def __init__(self, db: Database, profiles: ProfileService, assessor: TierAssessor) -> None:
-        self.db = db
+    def __init__(self, profiles: ProfileService, assessor: TierAssessor) -> None:
         self.profiles = profiles
         self.assessor = assessor
 
-    def __call__(self, inbound: Inbound, message_id: int) -> Enrichment:
+    def __call__(self, inbound: Inbound) -> Enrichment:
         try:
             profile = self.profiles.resolve_customer(
                 inbound.channel, inbound.sender, inbound.metadata
@@ -54,17 +53,9 @@ class Enricher:
                 entities = self.assessor.entities.run(inbound.text)
                 extra["emotion"] = emotion.to_dict()
                 extra["entities"] = [e.to_dict() for e in entities]
-                with self.db.session() as s:
-                    message = s.get(Message, message_id)
-                    if message is not None:
-                        message.payload = {
-                            **(message.payload or {}),
-                            "emotion": extra["emotion"],
-                            "entities": extra["entities"],
-                        }
             return extra
         except Exception:  # noqa: BLE001 - enrichment must never cost the customer an answer
-            log.exception("enriching message %s", message_id)
+            log.exception("enriching a message of %s:%s", inbound.channel, inbound.sender)
             return {}
 
 

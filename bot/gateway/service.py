@@ -35,7 +35,10 @@ class HandoffHooks(Protocol):
     async def open(self, request: HandoffRequest) -> list[Outbound]: ...
 
 
-Enrich = Callable[[Inbound, int], Mapping[str, Any]]  # (message, stored id) -> extra metadata
+Enrich = Callable[[Inbound], Mapping[str, Any]]  # message -> extra Rasa metadata
+# What of the enrichment is stored with the customer's message (read back by the tier
+# decisions of later turns, the engineer's context package and the analytics).
+STORED_FINDINGS = ("emotion", "entities")
 
 
 class StoredInbound(NamedTuple):
@@ -114,16 +117,25 @@ class Gateway:
 
     async def _turn(self, inbound: Inbound, on_stored: OnStored | None) -> Turn:
         async with self.locks.get(f"{inbound.channel}:{inbound.sender}"):
-            stored = await asyncio.to_thread(self._store_inbound, inbound)
+            found = await self._enrich(inbound)
+            stored = await asyncio.to_thread(self._store_inbound, inbound, found)
             if on_stored is not None:
                 await on_stored(stored.message_id)
             if stored.replay is not None:
                 return Turn(
                     stored.conversation_id, stored.message_id, stored.replay, duplicate=True
                 )
-            return await self._answer(inbound, stored)
+            return await self._answer(inbound, stored, found)
 
-    async def _answer(self, inbound: Inbound, stored: StoredInbound) -> Turn:
+    async def _enrich(self, inbound: Inbound) -> Mapping[str, Any]:
+        """Who is asking and how they sound (nothing when no enricher is set)."""
+        if self.enrich is None:
+            return {}
+        return await asyncio.to_thread(self.enrich, inbound)
+
+    async def _answer(
+        self, inbound: Inbound, stored: StoredInbound, found: Mapping[str, Any] | None = None
+    ) -> Turn:
         """Ask the engineers' side or Rasa about a stored message; store the replies."""
         conv_id, customer_id, msg_id = stored[:3]
         metadata = {
@@ -133,8 +145,9 @@ class Gateway:
             "message_id": msg_id,
             "client": inbound.metadata,
         }
-        if self.enrich is not None:
-            metadata.update(await asyncio.to_thread(self.enrich, inbound, msg_id))
+        # A message stored by an earlier turn (recovered, resumed) is enriched again, for Rasa
+        # only: its findings were stored with it the first time.
+        metadata.update(found if found is not None else await self._enrich(inbound))
         if self.handoff is not None:
             # Queued or with an engineer: the message goes to them, not to Rasa.
             held = await self.handoff.on_customer_message(conv_id, msg_id)
@@ -175,7 +188,7 @@ class Gateway:
         """Whether the customer's message number `place` opens a new Rasa session."""
         return bool(self.session_turns) and place > 1 and (place - 1) % self.session_turns == 0
 
-    def _store_inbound(self, inbound: Inbound) -> StoredInbound:
+    def _store_inbound(self, inbound: Inbound, found: Mapping[str, Any]) -> StoredInbound:
         with self.db.session() as s:
             conv = repo.open_conversation(s, inbound.channel, inbound.sender)
             if inbound.client_id:
@@ -189,6 +202,7 @@ class Gateway:
                         return StoredInbound(conv.id, conv.customer_id, prior.id, replay)
                     return StoredInbound(conv.id, conv.customer_id, prior.id, None, resumed=True)
             payload: dict[str, Any] = {"metadata": inbound.metadata}
+            payload.update({k: found[k] for k in STORED_FINDINGS if k in found})
             if inbound.payload:
                 payload["button_payload"] = inbound.payload
             if inbound.attachment:

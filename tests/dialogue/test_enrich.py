@@ -16,6 +16,7 @@ from actions.common import tier_context
 from bot.config import AuthSettings, Settings
 from bot.dialogue.enrich import Enricher
 from bot.dialogue.tiering import TurnContext, assess_turn
+from bot.gateway.service import STORED_FINDINGS
 from bot.gateway.types import Inbound
 from bot.nlp.emotion import EmotionScorer
 from bot.nlp.entities import EntityExtractor
@@ -84,17 +85,23 @@ def calls(services: Any, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def turn(services: Any, text: str, *, gateway: bool = True) -> TurnContext:
-    """Store `text` and enrich it as the gateway does (or not: a message sent to Rasa directly);
-    then read the turn as the actions do, from the Rasa tracker's latest message."""
+    """Enrich `text` and store it with its findings as the gateway does (or not: a message sent
+    to Rasa directly); then read the turn as the actions do, from the Rasa tracker's latest
+    message."""
     client = {"customer_token": issue_customer_token("XL10000001", SECRET)}
+    found: dict[str, Any] = {}
+    if gateway:
+        enrich = Enricher(services.profiles, services.assessor)
+        found = dict(enrich(Inbound("web", "v-1", text, metadata=client)))
+    stored = {k: found[k] for k in STORED_FINDINGS if k in found}
     with services.db.session() as s:
         conv = repo.open_conversation(s, "web", "v-1")
-        msg = repo.add_message(s, conv, direction="in", role="user", text=text, status="received")
+        msg = repo.add_message(
+            s, conv, direction="in", role="user", text=text, status="received", payload=stored
+        )
         metadata = {"channel": "web", "conversation_id": conv.id, "message_id": msg.id}
     metadata["client"] = client
-    if gateway:
-        enrich = Enricher(services.db, services.profiles, services.assessor)
-        metadata.update(enrich(Inbound("web", "v-1", text, metadata=client), msg.id))
+    metadata.update(found)
     latest = json.loads(json.dumps({"text": text, "metadata": metadata}))  # through Rasa
     return tier_context(Tracker("v-1", {}, latest, [], False, None, {}, None))
 
