@@ -32,7 +32,7 @@ async def on_callback_frame(
     ws: WebSocket, svc: Services, sender: str, data: dict[str, Any]
 ) -> None:
     """Answer the form's frames: the slots on offer, or a booking."""
-    if svc.handoff is None or not svc.settings.handoff.callback:
+    if not svc.settings.handoff.callback:
         text = svc.texts.get("callback_no_slot")
         await ws.send_json({"type": "callback_error", "code": "unavailable", "text": text})
         return
