@@ -15,8 +15,31 @@ from playwright.sync_api import Page
 from sqlalchemy import create_engine, select
 from websockets.sync.client import ClientConnection, connect
 
+from bot.runtime.stack import LocalStack
 from bot.storage.models import Conversation, Message
 from tests.polling import poll_until
+
+
+def say(
+    stack: LocalStack, sender: str, message: str, metadata: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """One customer message through the REST channel; the replies."""
+    body: dict[str, Any] = {"sender": sender, "message": message}
+    if metadata:
+        body["metadata"] = metadata
+    resp = httpx.post(f"{stack.url}/webhooks/rest/webhook", json=body, timeout=60)
+    assert resp.status_code == 200, resp.text
+    return list(resp.json())
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    """The replies' texts, one per line."""
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def titles(replies: list[dict[str, Any]]) -> list[str]:
+    """The titles of the replies' buttons, in order."""
+    return [b["title"] for r in replies for b in r.get("buttons") or []]
 
 
 def stored_messages(db_url: str, sender: str) -> list[dict[str, Any]]:

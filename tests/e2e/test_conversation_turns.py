@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.diagnosis.engine import choice_payload, start_payload
@@ -15,7 +14,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.texts import Texts
 from tests.conftest import ROOT, LiveStack
 from tests.e2e.conftest import ChatPage
-from tests.e2e.helpers import StaffClient
+from tests.e2e.helpers import StaffClient, say, texts, titles
 
 pytestmark = pytest.mark.e2e
 
@@ -23,24 +22,6 @@ TEXTS = Texts.load(ROOT / "knowledge")
 BOOK = load_diagnosis(ROOT / "knowledge", load_knowledge(ROOT / "knowledge").product_ids)
 assert BOOK.controls is not None
 CONTROLS = BOOK.controls
-
-
-def say(stack: LiveStack, sender: str, message: str) -> list[dict[str, Any]]:
-    resp = httpx.post(
-        f"{stack.url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=60,
-    )
-    assert resp.status_code == 200, resp.text
-    return resp.json()
-
-
-def texts(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def titles(replies: list[dict[str, Any]]) -> list[str]:
-    return [b["title"] for r in replies for b in r.get("buttons") or []]
 
 
 class TestEmotionInProportion:

@@ -20,6 +20,7 @@ from bot.diagnosis.stats import all_paths
 from bot.knowledge.loader import load_knowledge
 from bot.storage.models import Conversation, DiagnosisNodeStat, DiagnosisSession
 from tests.conftest import ROOT, LiveStack, run_async
+from tests.e2e.helpers import say, texts, titles
 
 pytestmark = pytest.mark.e2e
 
@@ -154,24 +155,6 @@ class TestEveryPath:
         walks = every_walk(typed=True)
         run_async(run_walks(live_stack.url, walks))
         check_stored(live_stack, walks)
-
-
-def say(stack: LiveStack, sender: str, message: str) -> list[dict[str, Any]]:
-    resp = httpx.post(
-        f"{stack.url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=30,
-    )
-    assert resp.status_code == 200, resp.text
-    return resp.json()
-
-
-def texts(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def titles(replies: list[dict[str, Any]]) -> list[str]:
-    return [b["title"] for r in replies for b in r.get("buttons") or []]
 
 
 def staff_get(stack: LiveStack, path: str, user: str = "super") -> dict[str, Any]:

@@ -14,6 +14,7 @@ import yaml
 
 from bot.auth.secrets import stored_secret
 from tests.conftest import ROOT, LiveStack
+from tests.e2e import helpers
 
 pytestmark = pytest.mark.e2e
 
@@ -40,13 +41,7 @@ def say(
 ) -> list[dict[str, Any]]:
     key = secret or stack_key(stack)
     metadata = {"customer_token": token(member, key)} if member else {}
-    resp = httpx.post(
-        f"{stack.url}/webhooks/rest/webhook",
-        timeout=30,
-        json={"sender": sender, "message": text, "metadata": metadata},
-    )
-    assert resp.status_code == 200, resp.text
-    return resp.json()
+    return helpers.say(stack, sender, text, metadata)
 
 
 def conversation(stack: LiveStack, sender: str) -> dict[str, Any]:
