@@ -264,7 +264,7 @@ async def _on_socket_message(ws: WebSocket, svc: Services, sender: str, raw: str
 
 async def _attachment(svc: Services, sender: str, media_id: str) -> dict[str, Any] | None:
     """The view of a file this visitor uploaded, or None (unknown, or someone else's)."""
-    stored = await asyncio.to_thread(svc.media.find, media_id) if svc.media else None
+    stored = await asyncio.to_thread(svc.media.find, media_id)
     if stored is None or stored.channel != "web" or stored.sender != sender:
         return None
     return stored.view()

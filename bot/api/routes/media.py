@@ -38,8 +38,6 @@ SERVED_HEADERS = {
 
 def get_store(svc: ServicesDep) -> MediaStore:
     """The running media store."""
-    if svc.media is None:
-        raise HTTPException(503, detail={"code": "media_starting", "message": "starting"})
     return svc.media
 
 
@@ -77,7 +75,7 @@ async def upload_from_chat(
 ) -> dict[str, Any]:
     """A chat visitor's picture or file, kept for their conversation; the page then sends a
     message with its `id` as `attachment` over `/ws/chat`."""
-    sender = svc.visitors.read(bearer(authorization)) if svc.visitors else None
+    sender = svc.visitors.read(bearer(authorization))
     if sender is None:
         message = svc.texts.get("media_visitor_unknown")
         raise HTTPException(401, detail={"code": "visitor_required", "message": message})
@@ -108,8 +106,6 @@ async def send_to_customer(
     """An engineer sends a picture or file (with optional words) to the customer of a
     conversation they hold; WeChat customers receive pictures only. Returns the handoff with
     its context, as `POST /api/handoffs/{id}/messages` does."""
-    if svc.handoff is None:
-        raise HTTPException(503, detail={"code": "handoff_starting", "message": "starting"})
     try:
         channel, sender = await svc.handoff.customer_of(handoff_id)
         data = await read_upload(file, store)
@@ -165,7 +161,7 @@ async def serve(
 def _viewer(svc: Services, token: str | None) -> Viewer | None:
     if not token:
         return None
-    visitor = svc.visitors.read(token) if svc.visitors else None
+    visitor = svc.visitors.read(token)
     if visitor is not None:
         return Viewer(channel="web", sender=visitor)
     claims = staff_claims(svc, token)
