@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 
@@ -14,6 +15,14 @@ from bot.coordination.lease import SoleLeader
 from bot.services import Services, current
 from tests.api.conftest import ROOT, app_settings
 from tests.conftest import run_async
+
+
+def built(settings: Settings) -> Services:
+    """The services, built on a worker thread as the app's lifespan builds them: the matcher's
+    engine is compiled with -ffast-math, and loading it sets flush-to-zero in the loading
+    thread (hypothesis, in the schema tests, refuses to run on a thread in that state)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(build_services, settings).result()
 
 
 def settings_in(work: Path, **extra: object) -> Settings:
@@ -28,7 +37,7 @@ def test_every_service_is_built_and_the_channels_get_their_outlets(tmp_path: Pat
         tmp_path,
         wechat={"token": "tok", "app_id": "wx123", "app_secret": "s" * 32},
     )
-    services = build_services(settings)
+    services = built(settings)
     try:
         assert all(getattr(services, f.name) is not None for f in fields(Services))
         assert isinstance(services.leader, SoleLeader)  # one process on a SQLite file
@@ -53,7 +62,7 @@ def test_every_service_is_built_and_the_channels_get_their_outlets(tmp_path: Pat
 
 
 def test_without_an_official_account_there_is_no_wechat_channel(tmp_path: Path) -> None:
-    services = build_services(settings_in(tmp_path))
+    services = built(settings_in(tmp_path))
     try:
         socketio = RasaSocketChannel(current, action_token(services.settings), None)
         channels = build_channels(services, socketio)
