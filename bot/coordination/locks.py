@@ -89,6 +89,7 @@ class _TurnLock:
         self.token = uuid.uuid4().hex
         self.held = False
         self._renewer: asyncio.Task[None] | None = None
+        self._turn: asyncio.Task[object] | None = None  # the task holding the lock
 
     async def __aenter__(self) -> _TurnLock:
         await self.local.acquire()
@@ -121,6 +122,7 @@ class _TurnLock:
             try:
                 if await client.set(self.key, self.token, nx=True, px=ttl_ms):
                     self.held = True
+                    self._turn = asyncio.current_task()
                     self._renewer = asyncio.create_task(self._renew())
                     return
             except (RedisError, OSError) as exc:
@@ -134,8 +136,17 @@ class _TurnLock:
 
     async def _renew(self) -> None:
         period = self.owner.ttl_ms / 3000
+        since = time.monotonic()
+        reported = False
         while True:
             await asyncio.sleep(period)
+            if not reported and time.monotonic() - since > self.owner.wait_s:
+                # its customer's other messages now go on without it: say where it waits
+                reported = True
+                log.error(
+                    "turn lock %s held over %.0f s by a turn waiting at:\n%s",
+                    self.key, self.owner.wait_s, _where(self._turn),
+                )  # fmt: skip
             try:
                 kept = await self.owner.client.eval(
                     _RENEW, 1, self.key, self.token, self.owner.ttl_ms
@@ -146,6 +157,20 @@ class _TurnLock:
             if not kept:
                 log.error("turn lock %s expired while its turn was running", self.key)
                 return
+
+
+def _where(task: asyncio.Task[object] | None) -> str:
+    """The innermost frames of a task's await chain."""
+    if task is None:
+        return "(unknown)"
+    out: list[str] = []
+    coro: object = task.get_coro()
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            out.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return "\n".join(out[-8:]) or "(finished)"
 
 
 class RasaLockProbe:

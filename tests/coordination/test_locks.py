@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
+
+import pytest
 
 from bot.coordination.client import connect
 from bot.coordination.locks import RasaLockProbe, RedisLocks
@@ -102,6 +105,26 @@ def test_a_long_turn_keeps_its_lock_by_renewing_it(private_redis: PrivateRedis) 
         return blocked
 
     assert run_async(scenario())
+
+
+def test_a_turn_holding_its_lock_too_long_says_where_it_waits(
+    private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def stuck_somewhere() -> None:
+        await asyncio.sleep(1.2)
+
+    async def scenario() -> None:
+        client = connect(private_redis.url)
+        locks = RedisLocks(client, "t6", ttl_s=0.3, wait_s=0.5)
+        async with locks.get(f"web:{uuid.uuid4().hex}"):
+            await stuck_somewhere()
+        await client.aclose()
+
+    with caplog.at_level(logging.ERROR, logger="bot.coordination.locks"):
+        run_async(scenario())
+    reports = [r.getMessage() for r in caplog.records if "held over" in r.getMessage()]
+    assert len(reports) == 1, reports
+    assert "stuck_somewhere" in reports[0]
 
 
 def test_turns_go_on_under_the_local_lock_while_redis_is_down(
