@@ -26,9 +26,9 @@ from bot.dialogue.answering import (
     answer_question,
     asks_knowledge,
 )
+from bot.dialogue.assessing import assess_turn
 from bot.dialogue.context import read_context
 from bot.dialogue.empathy import annoyed, opening
-from bot.dialogue.tiering import assess_turn
 from bot.handoff.notices import asks_status
 from bot.services import current
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.action_answer_question import answer_turn
 from actions.common import tier_context, turn_context
 from bot.dialogue.answering import answer_text, asks_question
-from bot.dialogue.tiering import customer_of
+from bot.dialogue.assessing import customer_of
 from bot.profile.entry import personalise_entry, series_names
 from bot.services import current
 from bot.storage.payload import BotReport

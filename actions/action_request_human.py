@@ -20,7 +20,7 @@ from actions.common import (
 from bot.diagnosis.engine import State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import answer_text
-from bot.dialogue.tiering import assess_turn
+from bot.dialogue.assessing import assess_turn
 from bot.services import Services, current
 from bot.storage.payload import BotReport, Route
 

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.diagnosis.engine import HUMAN_PAYLOAD, Say, State
 from bot.dialogue import diagnosing
 from bot.dialogue.answering import Reply
+from bot.dialogue.assessing import TurnContext, route_payload
 from bot.dialogue.enrich import Enriched
-from bot.dialogue.tiering import TurnContext, route_payload
 from bot.handoff.callback import mentions, offer_button, without_offered_links
 from bot.services import Services, current
 from bot.storage.payload import BotReport, Route

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.auth.sessions import StaffSessions
     from bot.auth.throttle import LoginThrottle
     from bot.auth.visitor import VisitorTokens
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
     from bot.gateway.recovery import Recovery
     from bot.handoff.service import HandoffService
     from bot.media.store import MediaStore
@@ -46,7 +46,7 @@ class Services:
     rasa: RasaClient
     gateway: Gateway
     knowledge: KnowledgeService
-    editor: EditorRuntime  # the knowledge editor's state (versions, drafts)
+    editor: EditorState  # the knowledge editor's state (versions, drafts)
     profiles: ProfileService  # customer profiles and tags (bot.profile)
     assessor: TierAssessor  # the tier policy with entities and emotion
     binding: BindingService  # links a channel user to a customer by a code

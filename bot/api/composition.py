@@ -33,7 +33,7 @@ from bot.coordination.client import connect
 from bot.coordination.lease import DbLease, Leader, SoleLeader
 from bot.coordination.locks import LocalLocks, RasaLockProbe, RedisLocks
 from bot.dialogue.enrich import Enricher
-from bot.editor.runtime import EditorRuntime
+from bot.editor.state import EditorState
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.recovery import Orphan, Recovery
 from bot.gateway.service import Gateway
@@ -77,7 +77,7 @@ def build_services(settings: Settings, leader: Leader | None = None) -> Services
             )
     texts = Texts.load(settings.knowledge_dir)
     knowledge = KnowledgeService(settings)
-    editor_rt = EditorRuntime(db, settings, knowledge)
+    editor_rt = EditorState(db, settings, knowledge)
     knowledge.warm_up(source=editor_rt)  # the newest published version; the files seed it
     editor_rt.start_sync()
     rasa = RasaClient(

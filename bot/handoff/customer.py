@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from bot.config import HandoffSettings
 from bot.gateway.types import Outbound
 from bot.handoff import callback_flow, store
-from bot.handoff.dispatch import positions
 from bot.handoff.effects import Effects
 from bot.handoff.errors import HandoffError
 from bot.handoff.hours import ServiceHours
@@ -32,6 +31,7 @@ from bot.handoff.notices import (
     say,
     waiting_buttons,
 )
+from bot.handoff.offers import positions
 from bot.handoff.tickets import handoff_to_ticket, open_ticket_of, ticket_no
 from bot.handoff.views import message_view
 from bot.storage.models import Conversation, Handoff, Message, ServiceRating, Ticket

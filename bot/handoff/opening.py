@@ -13,10 +13,10 @@ from bot.config import HandoffSettings
 from bot.gateway.types import Outbound
 from bot.handoff import store
 from bot.handoff.callback import offer_buttons
-from bot.handoff.dispatch import anyone_on_duty, offer, positions
 from bot.handoff.effects import Effects
 from bot.handoff.hours import ServiceHours
 from bot.handoff.notices import as_outbound, say, waiting_buttons
+from bot.handoff.offers import anyone_on_duty, offer, positions
 from bot.handoff.routing import pick_agent, priority_for, queue_of
 from bot.handoff.tickets import handoff_to_ticket, open_ticket_of, ticket_no
 from bot.storage.models import Conversation, Handoff, TierDecisionRecord

@@ -23,14 +23,14 @@ from bot.handoff.agents import heartbeat, offline, seed_demo_agents
 from bot.handoff.bus import Bus
 from bot.handoff.context import ContextBuilder
 from bot.handoff.desk import Desk
-from bot.handoff.dispatch import positions, route_waiting
 from bot.handoff.effects import Effects, Tell
 from bot.handoff.errors import HandoffError
 from bot.handoff.hours import ServiceHours
 from bot.handoff.hub import Connection, Hub
 from bot.handoff.notices import check_texts
+from bot.handoff.offers import positions, route_waiting
 from bot.handoff.opening import HandoffRequest, open_handoff
-from bot.handoff.reads import Reader
+from bot.handoff.summaries import Reader
 from bot.handoff.tickets import ticket_view
 from bot.storage.db import Database
 from bot.storage.models import Handoff, Ticket

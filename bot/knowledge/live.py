@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class KnowledgeSource(Protocol):
-    """Where the knowledge served at start comes from (see `bot.editor.runtime`)."""
+    """Where the knowledge served at start comes from (see `bot.editor.state`)."""
 
     def load(self, root: Path) -> tuple[KnowledgeBase, DiagnosisBook]:
         """The knowledge base and trees to serve, given the knowledge directory."""

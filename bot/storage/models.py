@@ -365,7 +365,9 @@ class KbDraft(Base):
     # editing | submitted | approved | published | discarded
     status: Mapped[str] = mapped_column(String(12), default="editing")
     base_version: Mapped[int | None] = mapped_column()
-    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # see bot/editor/drafts.py
+    changes: Mapped[dict[str, Any]] = mapped_column(
+        default=dict
+    )  # see bot/editor/drafting/drafts.py
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column()
@@ -375,7 +377,8 @@ class KbDraft(Base):
 
 
 class KbImportJob(Base):
-    """An import of a zip or workbook into a draft, run in the background (bot/editor/jobs.py).
+    """An import of a zip or workbook into a draft, run in the background
+    (bot/editor/transfer/import_jobs.py).
 
     `job` holds the whole job as the API shows it (state, file, result or error); the upload
     itself stays on the disk of the replica that took it until the job ends.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from bot.dialogue.tiering import RECENT_MESSAGES, TurnContext, conversation_state
+from bot.dialogue.assessing import RECENT_MESSAGES, TurnContext, conversation_state
 from bot.services import Services
 from bot.storage import repository as repo
 from bot.storage.db import Database

@@ -14,8 +14,8 @@ from rasa_sdk import Tracker
 
 from actions.common import tier_context
 from bot.config import AuthSettings, Settings
+from bot.dialogue.assessing import TurnContext, assess_turn
 from bot.dialogue.enrich import Enricher
-from bot.dialogue.tiering import TurnContext, assess_turn
 from bot.gateway.service import STORED_FINDINGS
 from bot.gateway.types import Inbound
 from bot.nlp.emotion import EmotionScorer

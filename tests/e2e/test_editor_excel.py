@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
-from bot.editor.excel import COLUMNS, MAIN, TITLE
+from bot.editor.transfer.excel import COLUMNS, MAIN, TITLE
 from tests.e2e.test_editor_page import _login
 
 pytestmark = pytest.mark.e2e

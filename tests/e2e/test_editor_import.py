@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from bot.editor.excel import MAIN, SIMILAR
+from bot.editor.transfer.excel import MAIN, SIMILAR
 from tests.e2e.helpers import StaffClient
 from tests.e2e.test_editor_page import _login
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.editor.diff import fields_diff, question_change
+from bot.editor.drafting.diff import fields_diff, question_change
 
 
 def entry(**data: object) -> dict[str, object]:

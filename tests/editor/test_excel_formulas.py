@@ -7,9 +7,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.editor.excel import MAIN, SIMILAR, TITLE, export_workbook
-from bot.editor.excel_import import read_workbook
-from bot.editor.kfiles import read_dir
+from bot.editor.transfer.excel import MAIN, SIMILAR, TITLE, export_workbook
+from bot.editor.transfer.excel_import import read_workbook
+from bot.editor.transfer.knowledge_files import read_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAPS = [

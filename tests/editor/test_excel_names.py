@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from bot.editor.excel import COLUMNS, MAIN, TITLE, VARIANT_COLUMNS, VARIANTS
+from bot.editor.transfer.excel import COLUMNS, MAIN, TITLE, VARIANT_COLUMNS, VARIANTS
 from tests.editor.conftest import Api
 
 ID = re.compile(r"^[a-z][a-z_]*$")

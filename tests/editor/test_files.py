@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 
 from bot.diagnosis.loader import load_diagnosis
-from bot.editor.diff import diff
+from bot.editor.catalog.trees import check_tree
+from bot.editor.drafting.diff import diff
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import EditorError
-from bot.editor.kfiles import export_zip, fingerprint, read_dir, read_zip, write_dir
-from bot.editor.snapshot import Snapshot
-from bot.editor.trees import check_tree
+from bot.editor.transfer.knowledge_files import (
+    export_zip,
+    fingerprint,
+    read_dir,
+    read_zip,
+    write_dir,
+)
 from bot.knowledge.loader import load_knowledge
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from bot.editor.excel import MAIN, SIMILAR, VARIANTS
+from bot.editor.transfer.excel import MAIN, SIMILAR, VARIANTS
 from tests.editor.conftest import Api
 
 

@@ -11,7 +11,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from bot.editor.excel import MAIN, SIMILAR
+from bot.editor.transfer.excel import MAIN, SIMILAR
 from tests.editor.conftest import Api
 from tests.polling import poll_until
 

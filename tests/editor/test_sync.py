@@ -48,7 +48,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 def test_publish_reaches_other_replica(
     redis_url: str, knowledge_copy: Path, tmp_path: Path
 ) -> None:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
     migrate(url)
@@ -63,7 +63,7 @@ def test_publish_reaches_other_replica(
             redis={"url": redis_url},
         )
         knowledge = KnowledgeService(settings)
-        rt = EditorRuntime(db, settings, knowledge)
+        rt = EditorState(db, settings, knowledge)
         knowledge.warm_up(source=rt)
         rt.start_sync()
         replicas.append(rt)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.editor import drafts, edits, publishing
-from bot.editor.runtime import EditorRuntime
+from bot.editor.drafting import drafts, edits, publishing
+from bot.editor.state import EditorState
 from bot.services import KnowledgeService
 from bot.storage.db import Database
 from bot.storage.models import KbAudit, KbVersion
@@ -37,11 +37,11 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-def start(db: Database, kdir: Path, tmp_path: Path) -> EditorRuntime:
+def start(db: Database, kdir: Path, tmp_path: Path) -> EditorState:
     """What the app does at start: the runtime is the knowledge source of the warm-up."""
     settings = settings_for(db.url, kdir, tmp_path / "var", matching={"encoder": "none"})
     knowledge = KnowledgeService(settings)
-    rt = EditorRuntime(db, settings, knowledge)
+    rt = EditorState(db, settings, knowledge)
     knowledge.warm_up(source=rt)
     return rt
 
@@ -51,7 +51,7 @@ def versions(db: Database) -> list[tuple[int, str]]:
         return [(v.number, v.kind) for v in s.scalars(select(KbVersion).order_by(KbVersion.number))]
 
 
-def publish_phrasing(rt: EditorRuntime, qid: str, text: str) -> int:
+def publish_phrasing(rt: EditorState, qid: str, text: str) -> int:
     d = drafts.create(rt, EDITOR, "t")["id"]
     edits.add_phrasing(rt, EDITOR, d, qid, text)
     drafts.transition(rt, EDITOR, d, "submit")
@@ -123,7 +123,7 @@ class TestVersions:
 
 class TestFiguresOnEveryDatabase:
     def test_hits_feedback_and_unmatched(self, db: Database, kdir: Path, tmp_path: Path) -> None:
-        from bot.editor import learning
+        from bot.editor.learn import learning
         from bot.storage.models import AnswerFeedback
         from tests.editor.test_learn import say
 

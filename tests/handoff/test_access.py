@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff import HandoffError, queries
+from bot.handoff import HandoffError, console
 from bot.storage.models import HandoffEvent, Ticket
 from tests.conftest import run_async
 from tests.handoff.conftest import ServiceFloor
@@ -86,10 +86,10 @@ class TestTickets:
         return int(ticket_id)
 
     def assign(self, floor: ServiceFloor, tid: int, to: str, by: str, role: str = "agent") -> None:
-        run_async(queries.assign_ticket(floor.service, tid, to, by=by, role=role))
+        run_async(console.assign_ticket(floor.service, tid, to, by=by, role=role))
 
     def close(self, floor: ServiceFloor, tid: int, by: str, role: str = "agent") -> None:
-        run_async(queries.close_ticket(floor.service, tid, by, "已处理", role=role))
+        run_async(console.close_ticket(floor.service, tid, by, "已处理", role=role))
 
     def test_an_agent_cannot_reassign_or_close_anothers_ticket(self, floor: ServiceFloor) -> None:
         tid = self.ticket(floor, "u-t1", ("hardware",))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handoff import queries
+from bot.handoff import console
 from bot.profile import ProfileService, issue_customer_token
 from bot.profile.token import token_secret
 from tests.conftest import run_async
@@ -29,7 +29,7 @@ class TestContextPackage:
         h = floor.request("u-vip", ("gaming", "raptor"), reason="游戏掉帧排查未解决")
         floor.act("agent1", h, "accept")
         floor.act("agent1", h, "note", text="客户情绪激动，先安抚")
-        detail = run_async(queries.handoff_detail(floor.service, h))
+        detail = run_async(console.handoff_detail(floor.service, h))
         ctx = detail["context"]
         assert ctx["customer"]["member_id"] == "XL10000001"
         assert "member_gold" in ctx["tags"] and "owner_raptor" in ctx["tags"]
@@ -54,12 +54,12 @@ class TestContextPackage:
         h = floor.request("u-sugg", ())
         floor.act("agent1", h, "accept")
         floor.say("u-sugg", "增值税专用发票怎么开")
-        first = run_async(queries.handoff_detail(floor.service, h))["context"]["suggestions"]
+        first = run_async(console.handoff_detail(floor.service, h))["context"]["suggestions"]
         assert any("发票" in s["title"] for s in first)
         floor.say("u-sugg", "蓝牙耳机连不上电脑")
-        second = run_async(queries.handoff_detail(floor.service, h))["context"]["suggestions"]
+        second = run_async(console.handoff_detail(floor.service, h))["context"]["suggestions"]
         assert any("蓝牙" in s["title"] for s in second)
-        found = run_async(queries.search(floor.service, "保修期多久", h))
+        found = run_async(console.search(floor.service, "保修期多久", h))
         assert found and any("保修" in s["title"] for s in found)
 
     def test_suggestions_come_from_the_case_not_from_the_request_for_a_human(
@@ -69,13 +69,13 @@ class TestContextPackage:
         floor.say("u-bsod", "笔记本电脑蓝屏了")
         floor.say("u-bsod", "转人工")
         h = floor.request("u-bsod", ())
-        ctx = run_async(queries.handoff_detail(floor.service, h))["context"]
+        ctx = run_async(console.handoff_detail(floor.service, h))["context"]
         titles = [s["title"] for s in ctx["suggestions"]]
         assert titles[0] == "电脑蓝屏怎么办"
         assert not any("人工" in t for t in titles)
 
     def test_search_keeps_only_results_close_to_the_best(self, floor: ServiceFloor) -> None:
-        found = run_async(queries.search(floor.service, "笔记本电脑蓝屏了", None))
+        found = run_async(console.search(floor.service, "笔记本电脑蓝屏了", None))
         assert [s["title"] for s in found] == ["电脑蓝屏怎么办"]
 
 
@@ -86,7 +86,7 @@ class TestSupervisorView:
         floor.say("u-angry", "订单三天了还没发货")
         floor.say("u-angry", "你们到底怎么回事！！！再不发货我就去315投诉，找媒体曝光！！！")
         angry = floor.request("u-angry", ("order",))
-        view = run_async(queries.overview(floor.service))
+        view = run_async(console.overview(floor.service))
         (order,) = [q for q in view["queues"] if q["queue"] == "order"]
         assert (order["offered"], order["queued"]) == (1, 1)
         assert [f["id"] for f in view["flagged"]] == [angry]

@@ -113,13 +113,13 @@ class TestTickets:
         frames = floor.watch("u-answer")
         h = floor.request("u-answer", ())
         ticket_id = floor.handoff(h).ticket_id
-        from bot.handoff import queries
+        from bot.handoff import console
 
         run_async(
-            queries.assign_ticket(floor.service, ticket_id, "agent1", by="agent1", role="agent")
+            console.assign_ticket(floor.service, ticket_id, "agent1", by="agent1", role="agent")
         )
         run_async(
-            queries.close_ticket(
+            console.close_ticket(
                 floor.service, ticket_id, "agent1", "已为您登记寄修。", role="agent"
             )
         )

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from bot.api.console_audit import AuditedSend
 from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles, staff_claims
-from bot.handoff import HandoffError, HandoffService, live, queries
+from bot.handoff import HandoffError, HandoffService, console, live
 
 CONSOLE_ROLES = ("agent", "supervisor", "admin")
 
@@ -113,7 +113,7 @@ async def list_handoffs(
     with its context package."""
     with answered():
         agent = user["username"] if mine else None
-        found = await queries.list_handoffs(handoff, status, agent, limit, context)
+        found = await console.list_handoffs(handoff, status, agent, limit, context)
     if context:  # the context packages carry the transcripts
         ids = [h["id"] for h in found]
         await audited(handoff.db, user, "handoff.list", "handoff", "*", ids=ids)
@@ -124,7 +124,7 @@ async def list_handoffs(
 async def get_one(handoff_id: int, handoff: HandoffDep, user: Staff) -> dict[str, Any]:
     """One handoff: summary, context package, notes, events, rating."""
     with answered():
-        found = await queries.handoff_detail(handoff, handoff_id)
+        found = await console.handoff_detail(handoff, handoff_id)
     await audited(handoff.db, user, "handoff.read", "handoff", handoff_id)
     return found
 
@@ -136,8 +136,8 @@ async def suggestions(
     """Knowledge answers for the customer's latest words (or for `q`)."""
     with answered():
         if q.strip():
-            return await queries.search(handoff, q, handoff_id)
-        return (await queries.handoff_detail(handoff, handoff_id))["context"]["suggestions"]
+            return await console.search(handoff, q, handoff_id)
+        return (await console.handoff_detail(handoff, handoff_id))["context"]["suggestions"]
 
 
 async def _act(
@@ -145,7 +145,7 @@ async def _act(
 ) -> dict[str, Any]:
     with answered():
         await handoff.act(user["username"], user["role"], hid, action, **kw)
-        found = await queries.handoff_detail(handoff, hid)
+        found = await console.handoff_detail(handoff, hid)
     detail = {k: v for k, v in kw.items() if k in ("queue", "agent", "takeover") and v}
     await audited(handoff.db, user, f"handoff.{action}", "handoff", hid, **detail)
     return found
@@ -206,14 +206,14 @@ async def close(handoff_id: int, handoff: HandoffDep, user: Staff) -> dict[str, 
 @router.get("/api/agent/overview")
 async def overview(handoff: HandoffDep, _: Staff) -> dict[str, Any]:
     """Queues, waiting times, engineers, flagged conversations, ratings."""
-    return await queries.overview(handoff)
+    return await console.overview(handoff)
 
 
 @router.put("/api/agent/status")
 async def set_status(body: Status, handoff: HandoffDep, user: Staff) -> dict[str, str]:
     """Set my status: online, busy or away."""
     with answered():
-        await queries.set_status(handoff, user["username"], body.status)
+        await console.set_status(handoff, user["username"], body.status)
     return {"status": body.status}
 
 
@@ -223,8 +223,8 @@ async def update_profile(
 ) -> dict[str, Any]:
     """Set an engineer's skills or capacity."""
     with answered():
-        await queries.update_profile(handoff, username, body.skills, body.capacity)
-    return await queries.overview(handoff)
+        await console.update_profile(handoff, username, body.skills, body.capacity)
+    return await console.overview(handoff)
 
 
 @router.get("/api/agent/search")
@@ -232,7 +232,7 @@ async def search(
     handoff: HandoffDep, _: Staff, q: str, handoff_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Knowledge search with ready answers (for the customer of `handoff_id`, if given)."""
-    return await queries.search(handoff, q, handoff_id)
+    return await console.search(handoff, q, handoff_id)
 
 
 @router.get("/api/tickets")
@@ -240,7 +240,7 @@ async def tickets(
     handoff: HandoffDep, user: Staff, status: str | None = None, sender: str | None = None
 ) -> list[dict[str, Any]]:
     """Tickets (`status`: open, assigned, closed; all when omitted; `sender`: of one user)."""
-    found = await queries.list_tickets(handoff, status, sender)
+    found = await console.list_tickets(handoff, status, sender)
     ids = [t["id"] for t in found]
     await audited(handoff.db, user, "ticket.list", "ticket", sender or "*", ids=ids)
     return found
@@ -250,7 +250,7 @@ async def tickets(
 async def ticket(ticket_id: int, handoff: HandoffDep, user: Staff) -> dict[str, Any]:
     """One ticket with its full context package."""
     with answered():
-        found = await queries.ticket_detail(handoff, ticket_id)
+        found = await console.ticket_detail(handoff, ticket_id)
     await audited(handoff.db, user, "ticket.read", "ticket", ticket_id)
     return found
 
@@ -262,7 +262,7 @@ async def assign(
     """Take a ticket, or give it to an engineer."""
     with answered():
         target = body.agent or user["username"]
-        view = await queries.assign_ticket(
+        view = await console.assign_ticket(
             handoff, ticket_id, target, by=user["username"], role=user["role"]
         )
     await audited(handoff.db, user, "ticket.assign", "ticket", ticket_id, assignee=target)
@@ -275,10 +275,10 @@ async def close_ticket(
 ) -> dict[str, Any]:
     """Answer and close a ticket; the answer reaches the customer on their channel."""
     with answered():
-        await queries.close_ticket(
+        await console.close_ticket(
             handoff, ticket_id, user["username"], body.answer, role=user["role"]
         )
-        found = await queries.ticket_detail(handoff, ticket_id)
+        found = await console.ticket_detail(handoff, ticket_id)
     await audited(handoff.db, user, "ticket.close", "ticket", ticket_id)
     return found
 
@@ -313,8 +313,8 @@ async def _console(
     cid = handoff.connect_console(user, role, send)
     try:
         await handoff.presence(user)
-        await send(await queries.snapshot(handoff, user, role))
-        await queries.broadcast_overview(handoff)
+        await send(await console.snapshot(handoff, user, role))
+        await console.broadcast_overview(handoff)
         await handoff.dispatch()
         while True:
             data = await ws.receive_json()
@@ -332,4 +332,4 @@ async def _console(
         pass
     finally:
         await handoff.disconnect_console(user, cid)
-        await queries.broadcast_overview(handoff)
+        await console.broadcast_overview(handoff)

@@ -16,14 +16,16 @@ from pydantic import BaseModel, Field
 
 from bot.api.deps import ServicesDep, StaffUserClaims, require_roles
 from bot.api.params import Days, Limit, Offset
-from bot.editor import drafts, edits, learning, publishing, views
-from bot.editor.conflicts import conflicts_of_draft
+from bot.editor.catalog import views
+from bot.editor.catalog.listing import Query as ListQuery
+from bot.editor.catalog.try_it import sample_customers, try_it
+from bot.editor.drafting import drafts, edits, publishing
+from bot.editor.drafting.conflicts import conflicts_of_draft
 from bot.editor.errors import EditorError
-from bot.editor.excel import export_workbook
-from bot.editor.kfiles import export_zip
-from bot.editor.listing import Query as ListQuery
-from bot.editor.runtime import EditorRuntime
-from bot.editor.tryit import sample_customers, try_it
+from bot.editor.learn import learning
+from bot.editor.state import EditorState
+from bot.editor.transfer.excel import export_workbook
+from bot.editor.transfer.knowledge_files import export_zip
 
 router = APIRouter(prefix="/api/kb", tags=["editor"])
 T = TypeVar("T")
@@ -34,11 +36,11 @@ Reviewer = Annotated[StaffUserClaims, Depends(require_roles("reviewer"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _runtime(svc: ServicesDep) -> EditorRuntime:
+def _runtime(svc: ServicesDep) -> EditorState:
     return svc.editor
 
 
-Rt = Annotated[EditorRuntime, Depends(_runtime)]
+Rt = Annotated[EditorState, Depends(_runtime)]
 
 
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -1,8 +1,9 @@
 """Knowledge imports (`/api/kb/import...`): preview in the request, the import itself as a job.
 
 `POST /api/kb/import` stores the upload and answers 202 with the job and its `Location`;
-`GET /api/kb/import/{job}` gives its state (see `bot.editor.jobs`). With `?wait=S` (up to 10 s)
-the request waits for the job and, when it ends in time, answers as the synchronous import did:
+`GET /api/kb/import/{job}` gives its state (see `bot.editor.transfer.import_jobs`). With
+`?wait=S` (up to 10 s) the request waits for the job and, when it ends in time, answers as the
+synchronous import did:
 201 with the draft, or the error status with the error body. Same roles as the other edits.
 """
 
@@ -16,9 +17,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Query, UploadFil
 from fastapi.responses import JSONResponse
 
 from bot.api.routes.editor import Rt, Writer, run
-from bot.editor import importing
-from bot.editor.jobs import ID_PATTERN, ImportJobs, public
-from bot.editor.runtime import EditorRuntime
+from bot.editor.state import EditorState
+from bot.editor.transfer import importing
+from bot.editor.transfer.import_jobs import ID_PATTERN, ImportJobs, public
 
 router = APIRouter(prefix="/api/kb", tags=["editor"])
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -27,7 +28,7 @@ MAX_WAIT_S = 10.0
 _lock = threading.Lock()
 
 
-def jobs_of(rt: EditorRuntime) -> ImportJobs:
+def jobs_of(rt: EditorState) -> ImportJobs:
     """The import queue of this process (made on first use, closed with the runtime)."""
     with _lock:
         found = rt.extras.get("imports")

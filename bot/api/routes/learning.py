@@ -1,6 +1,6 @@
 """Learning from users beyond the unmatched list (`/api/kb/learn/...`): answers that were
-likely wrong, and clusters editors dismissed. Thin handlers over `bot.editor.doubtful` and
-`bot.editor.clusters`; roles as in the editor API (`bot.api.routes.editor`).
+likely wrong, and clusters editors dismissed. Thin handlers over `bot.editor.learn.doubtful` and
+`bot.editor.learn.clusters`; roles as in the editor API (`bot.api.routes.editor`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from bot.api.routes.editor import Reader, Rt, Writer, run
-from bot.editor import clusters, doubtful
+from bot.editor.learn import clusters, doubtful
 
 router = APIRouter(prefix="/api/kb/learn", tags=["editor"])
 Kind = Literal["unmatched", "doubtful"]

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Uploa
 from fastapi.responses import Response
 
 from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles, staff_claims
-from bot.handoff import HandoffError, queries
+from bot.handoff import HandoffError, console
 from bot.media.access import Viewer, may_read
 from bot.media.sniff import Refused
 from bot.media.store import MediaStore, Stored
@@ -122,7 +122,7 @@ async def send_to_customer(
         await svc.handoff.act(
             user["username"], user["role"], handoff_id, "send", text=text, attachment=stored.view()
         )
-        found = await queries.handoff_detail(svc.handoff, handoff_id)
+        found = await console.handoff_detail(svc.handoff, handoff_id)
     except Refused as exc:
         raise refused(svc, exc) from exc
     except HandoffError as exc:

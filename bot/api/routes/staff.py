@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from bot.api.deps import ServicesDep, StaffUserClaims, audited, require_roles
 from bot.auth.staff import authenticate, issue_token
 from bot.diagnosis.store import node_stats, sessions_of
-from bot.handoff.queries import handoff_status
+from bot.handoff.console import handoff_status
 from bot.storage import repository as repo
 from bot.storage.transcripts import staff_history, staff_message
 from bot.tiering.store import tier_history

@@ -2,9 +2,9 @@
 
 The bot's replies carry their match decision (`payload.custom.kefu.decision`); the user's
 message they answer is `payload.reply_to`. Unmatched (``none``) and clarify-only questions of
-the last days are grouped by meaning (`bot.editor.clusters`), biggest first, each with counts,
+the last days are grouped by meaning (`bot.editor.learn.clusters`), biggest first, each with counts,
 examples and the standard questions the matcher would propose now. Texts an editor dismissed
-stay out. Answers that were likely wrong are in `bot.editor.doubtful`.
+stay out. Answers that were likely wrong are in `bot.editor.learn.doubtful`.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from bot.editor import store
-from bot.editor.clusters import cluster_items, dismissed_keys, text_key
+from bot.editor.learn.clusters import cluster_items, dismissed_keys, text_key
 from bot.storage.models import Message, utcnow
 from bot.storage.payload import Payload, report_field
 
 if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
 EXAMPLES = 6
 
 
-def unmatched(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> dict[str, Any]:
+def unmatched(rt: EditorState, days: int | None = None, limit: int = 50) -> dict[str, Any]:
     """Clusters of recent unmatched and clarify-only user questions."""
     cfg = rt.settings.editor
     days = days or cfg.learn_days
@@ -49,7 +49,7 @@ def unmatched(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> di
     return {"days": days, "messages": len(asked), "clusters": out}
 
 
-def _asked(rt: EditorRuntime, days: int, limit: int) -> list[tuple[str, str, str]]:
+def _asked(rt: EditorState, days: int, limit: int) -> list[tuple[str, str, str]]:
     """(user text, decision, time) of recent replies that were no match or a choice."""
     decision = report_field("decision")
     reply_to = Message.payload["reply_to"].as_integer()
@@ -76,7 +76,7 @@ def _asked(rt: EditorRuntime, days: int, limit: int) -> list[tuple[str, str, str
     return out
 
 
-def _describe(rt: EditorRuntime, cluster: list[dict[str, Any]]) -> dict[str, Any]:
+def _describe(rt: EditorState, cluster: list[dict[str, Any]]) -> dict[str, Any]:
     head = cluster[0]["text"]
     result = rt.knowledge.matcher.match(head)
     return {

@@ -10,22 +10,22 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.editor.drafts import view
+from bot.editor.drafting.drafts import view
+from bot.editor.drafting.preview import preview
 from bot.editor.errors import not_found
-from bot.editor.preview import preview
 from bot.knowledge.answers import pick_answer
 from bot.matching.pipeline import Matcher, MatchResult
 from bot.profile.profile import anonymous_profile
 from bot.tiering import ConversationState
 
 if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
 log = logging.getLogger(__name__)
 SAMPLES = 12  # the fixed personas at the head of the sample file
 
 
-def sample_customers(rt: EditorRuntime) -> list[dict[str, Any]]:
+def sample_customers(rt: EditorState) -> list[dict[str, Any]]:
     """The sample customers to try questions as (empty when the sample file is missing)."""
     return [
         {"member_id": p.member_id, "name": p.name, "level": p.member_level, "tags": p.tags}
@@ -33,7 +33,7 @@ def sample_customers(rt: EditorRuntime) -> list[dict[str, Any]]:
     ]
 
 
-def _profiles(rt: EditorRuntime) -> dict[str, Any]:
+def _profiles(rt: EditorState) -> dict[str, Any]:
     cached = rt.extras.get("samples")
     if isinstance(cached, dict):
         return cached
@@ -53,7 +53,7 @@ def _profiles(rt: EditorRuntime) -> dict[str, Any]:
 
 
 def try_it(
-    rt: EditorRuntime,
+    rt: EditorState,
     text: str,
     *,
     member_id: str | None = None,
@@ -104,7 +104,7 @@ def try_it(
     }
 
 
-def _tier(rt: EditorRuntime, text: str, profile: Any, result: MatchResult, channel: str) -> Any:
+def _tier(rt: EditorState, text: str, profile: Any, result: MatchResult, channel: str) -> Any:
     try:
         who = profile or anonymous_profile()
         state = ConversationState(channel=channel)

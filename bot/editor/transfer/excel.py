@@ -17,8 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.editor.names import Names
-from bot.editor.snapshot import Snapshot
+from bot.editor.drafting.snapshot import Snapshot
+from bot.editor.transfer.chinese_names import Names
 
 MAIN = "标准问与问法"
 VARIANTS = "答案变体"

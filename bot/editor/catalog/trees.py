@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from bot.diagnosis.graph import graph_problems
 from bot.diagnosis.reader import phrase_key
 from bot.diagnosis.schema import Tree
+from bot.editor.catalog.questions import problems_of
 from bot.editor.errors import Problem
-from bot.editor.questions import problems_of
 
 
 def canonical_tree(tree: Tree) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.diagnosis.schema import Controls, DiagnosisBook, Tree
+from bot.editor.catalog.questions import check_question
+from bot.editor.catalog.trees import check_tree
 from bot.editor.errors import Problem, invalid
-from bot.editor.questions import check_question
-from bot.editor.trees import check_tree
 from bot.knowledge.loader import overlaps
 from bot.knowledge.schema import DictWord, KnowledgeBase, StandardQuestion
 

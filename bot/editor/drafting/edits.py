@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.editor import changes as ch
 from bot.editor import store
-from bot.editor.diff import question_entry
-from bot.editor.drafts import Actor, editable
+from bot.editor.catalog.questions import canonical, check_question, next_id
+from bot.editor.catalog.trees import canonical_tree, check_tree
+from bot.editor.drafting import changes as ch
+from bot.editor.drafting.diff import question_entry
+from bot.editor.drafting.drafts import Actor, editable
 from bot.editor.errors import Problem, conflict, invalid, not_found
-from bot.editor.questions import canonical, check_question, next_id
-from bot.editor.runtime import EditorRuntime
-from bot.editor.trees import canonical_tree, check_tree
+from bot.editor.state import EditorState
 
 
 def _current(changes: ch.Changes, live: Any, qid: str) -> dict[str, Any] | None:
@@ -32,7 +32,7 @@ def _lenient(data: dict[str, Any], products: set[str] | None) -> dict[str, Any]:
 
 
 def save_question(
-    rt: EditorRuntime, actor: Actor, draft_id: int, qid: str, data: dict[str, Any]
+    rt: EditorState, actor: Actor, draft_id: int, qid: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Replace question `qid` in the draft; returns its full-rule problems."""
     with editable(rt, actor, draft_id) as (s, d, live, changes):
@@ -47,7 +47,7 @@ def save_question(
 
 
 def create_question(
-    rt: EditorRuntime, actor: Actor, draft_id: int, data: dict[str, Any]
+    rt: EditorState, actor: Actor, draft_id: int, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Add a new question to the draft, in an existing category (its id follows the category's
     file, e.g. ``power-023``)."""
@@ -79,7 +79,7 @@ def _problems(data: dict[str, Any], live: Any) -> list[dict[str, Any]]:
 
 
 def set_disabled(
-    rt: EditorRuntime, actor: Actor, draft_id: int, qid: str, disabled: bool
+    rt: EditorState, actor: Actor, draft_id: int, qid: str, disabled: bool
 ) -> dict[str, Any]:
     """Disable (out of service, kept) or enable a question."""
     with editable(rt, actor, draft_id) as (s, d, live, changes):
@@ -93,7 +93,7 @@ def set_disabled(
 
 
 def delete_question(
-    rt: EditorRuntime, actor: Actor, draft_id: int, qid: str, confirm: str | None
+    rt: EditorState, actor: Actor, draft_id: int, qid: str, confirm: str | None
 ) -> dict[str, Any]:
     """Delete a question; `confirm` must repeat its id (the page asks for it)."""
     if confirm != qid:
@@ -109,7 +109,7 @@ def delete_question(
 
 
 def add_phrasing(
-    rt: EditorRuntime, actor: Actor, draft_id: int, qid: str, text: str
+    rt: EditorState, actor: Actor, draft_id: int, qid: str, text: str
 ) -> dict[str, Any]:
     """Add one similar phrasing to a question (e.g. from what users asked)."""
     text = text.strip()
@@ -129,7 +129,7 @@ def add_phrasing(
 
 
 def save_tree(
-    rt: EditorRuntime, actor: Actor, draft_id: int, tid: str, data: dict[str, Any]
+    rt: EditorState, actor: Actor, draft_id: int, tid: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Replace (or add) tree `tid` in the draft, if it passes every check."""
     with editable(rt, actor, draft_id) as (s, d, live, changes):
@@ -143,7 +143,7 @@ def save_tree(
 
 
 def delete_tree(
-    rt: EditorRuntime, actor: Actor, draft_id: int, tid: str, confirm: str | None
+    rt: EditorState, actor: Actor, draft_id: int, tid: str, confirm: str | None
 ) -> dict[str, Any]:
     """Delete a tree; questions linking it show their answer text instead (listed back)."""
     if confirm != tid:
@@ -157,7 +157,7 @@ def delete_tree(
     return {"id": tid, "deleted": True, "linked_questions": linked}
 
 
-def revert(rt: EditorRuntime, actor: Actor, draft_id: int, kind: str, item: str) -> dict:
+def revert(rt: EditorState, actor: Actor, draft_id: int, kind: str, item: str) -> dict:
     """Drop one item's edits from the draft."""
     part = {"question": "questions", "tree": "trees"}.get(kind)
     with editable(rt, actor, draft_id) as (s, d, _live, changes):

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.editor.snapshot import Snapshot
-from bot.editor.stats import Figures
+from bot.editor.catalog.stats import Figures
+from bot.editor.drafting.snapshot import Snapshot
 
 Sort = Literal["id", "hits", "edited", "down", "title"]
 

@@ -8,7 +8,7 @@ as typed so the question check reports it.
 
 from __future__ import annotations
 
-from bot.editor.snapshot import Snapshot
+from bot.editor.drafting.snapshot import Snapshot
 
 TAG_NAMES = {
     "in_warranty": "在保",

@@ -12,7 +12,7 @@ from bot.config import HandoffSettings
 from bot.handoff import store
 from bot.handoff.agents import agents_view
 from bot.handoff.context import ContextBuilder
-from bot.handoff.dispatch import positions
+from bot.handoff.offers import positions
 from bot.handoff.views import summary
 from bot.storage import repository as repo
 from bot.storage.models import Handoff, ServiceRating, Ticket

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from bot.editor import changes as ch
 from bot.editor import store
-from bot.editor.diff import diff, question_entry
-from bot.editor.drafts import Actor, create, editable, get
-from bot.editor.edits import taken_ids
+from bot.editor.drafting import changes as ch
+from bot.editor.drafting.diff import diff, question_entry
+from bot.editor.drafting.drafts import Actor, create, editable, get
+from bot.editor.drafting.edits import taken_ids
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import EditorError, Problem, invalid
-from bot.editor.excel_import import read_workbook
-from bot.editor.kfiles import read_zip
-from bot.editor.runtime import EditorRuntime
-from bot.editor.snapshot import Snapshot
+from bot.editor.state import EditorState
+from bot.editor.transfer.excel_import import read_workbook
+from bot.editor.transfer.knowledge_files import read_zip
 from bot.knowledge.yamlsource import YamlBudget
 
 Mode = Literal["merge", "replace"]
 
 
 def incoming(
-    rt: EditorRuntime, filename: str, data: bytes, mode: Mode
+    rt: EditorState, filename: str, data: bytes, mode: Mode
 ) -> tuple[Snapshot, list[Problem]]:
     """The knowledge as it would be after the import, and the file's problems."""
     live = rt.snapshot()
@@ -61,7 +61,7 @@ def incoming(
     return live, [Problem(filename, "", "bad_format", "expected a .zip or an .xlsx", "file")]
 
 
-def preview_import(rt: EditorRuntime, filename: str, data: bytes, mode: Mode) -> dict[str, Any]:
+def preview_import(rt: EditorState, filename: str, data: bytes, mode: Mode) -> dict[str, Any]:
     """Validate a file and list what it would change."""
     new, found = incoming(rt, filename, data, mode)
     return {
@@ -73,7 +73,7 @@ def preview_import(rt: EditorRuntime, filename: str, data: bytes, mode: Mode) ->
 
 
 def apply_import(
-    rt: EditorRuntime,
+    rt: EditorState,
     actor: Actor,
     filename: str,
     data: bytes,

@@ -14,24 +14,24 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.editor import changes as ch
 from bot.editor import store
-from bot.editor.conflicts import draft_conflicts
-from bot.editor.diff import diff, slim, touched
-from bot.editor.drafts import REVIEWERS, Actor
+from bot.editor.drafting import changes as ch
+from bot.editor.drafting.conflicts import draft_conflicts
+from bot.editor.drafting.diff import diff, slim, touched
+from bot.editor.drafting.drafts import REVIEWERS, Actor
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import conflict, forbidden, not_found
-from bot.editor.runtime import EditorRuntime
-from bot.editor.snapshot import Snapshot
+from bot.editor.state import EditorState
 
 
-def _catch_up(rt: EditorRuntime) -> None:
+def _catch_up(rt: EditorState) -> None:
     """Serve the newest version first if another replica published it meanwhile."""
     newest = rt.newest_published()
     if newest is not None and newest != rt.live_version:
         rt.go_live(newest)
 
 
-def publish(rt: EditorRuntime, actor: Actor, draft_id: int, *, force: bool = False) -> dict:
+def publish(rt: EditorState, actor: Actor, draft_id: int, *, force: bool = False) -> dict:
     """Publish an approved draft: a new version, live in this process when this returns.
 
     Args:
@@ -89,7 +89,7 @@ def publish(rt: EditorRuntime, actor: Actor, draft_id: int, *, force: bool = Fal
     return {"version": number, "diff": changed, "seconds": round(time.perf_counter() - started, 3)}
 
 
-def rollback(rt: EditorRuntime, actor: Actor, number: int, note: str = "") -> dict[str, Any]:
+def rollback(rt: EditorState, actor: Actor, number: int, note: str = "") -> dict[str, Any]:
     """Make version `number`'s content live again, as a new version (history is kept)."""
     if actor["role"] not in REVIEWERS:
         raise forbidden("not_reviewer", "only a reviewer rolls back")
@@ -127,6 +127,6 @@ def _one_at_a_time() -> Iterator[None]:
         raise conflict("busy", "another publish happened at the same moment: try again") from err
 
 
-def _notify(rt: EditorRuntime, number: int) -> None:
+def _notify(rt: EditorState, number: int) -> None:
     if rt.sync is not None:
         rt.sync.notify(number)

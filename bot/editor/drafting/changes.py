@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.editor.diff import question_entry
+from bot.editor.catalog.questions import check_question
+from bot.editor.catalog.trees import check_tree
+from bot.editor.drafting.diff import question_entry
+from bot.editor.drafting.snapshot import Snapshot, Support
 from bot.editor.errors import Problem
-from bot.editor.kfiles import item_hash
-from bot.editor.questions import check_question
-from bot.editor.snapshot import Snapshot, Support
-from bot.editor.trees import check_tree
+from bot.editor.transfer.knowledge_files import item_hash
 
 Changes = dict[str, Any]
 

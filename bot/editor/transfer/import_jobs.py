@@ -26,10 +26,10 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from bot.editor.drafts import Actor
+from bot.editor.drafting.drafts import Actor
 from bot.editor.errors import EditorError, not_found
-from bot.editor.importing import Mode, apply_import
-from bot.editor.runtime import EditorRuntime
+from bot.editor.state import EditorState
+from bot.editor.transfer.importing import Mode, apply_import
 from bot.storage.models import KbImportJob
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class ImportJobs:
         root: the directory of the job files (``var/imports``).
     """
 
-    def __init__(self, rt: EditorRuntime, root: Path) -> None:
+    def __init__(self, rt: EditorState, root: Path) -> None:
         self.rt = rt
         self.root = Path(root)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-import")

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class Followed(Protocol):
-    """What `LiveSync` needs of the editor's runtime (`bot.editor.runtime.EditorRuntime`)."""
+    """What `LiveSync` needs of the editor's runtime (`bot.editor.state.EditorState`)."""
 
     @property
     def live_version(self) -> int | None: ...

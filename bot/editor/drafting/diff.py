@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.editor.snapshot import Snapshot
+from bot.editor.drafting.snapshot import Snapshot
 
 Entry = dict[str, Any]
 

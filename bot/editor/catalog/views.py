@@ -8,18 +8,18 @@ from bot.diagnosis.schema import Tree
 from bot.diagnosis.stats import shape
 from bot.diagnosis.store import node_stats
 from bot.editor import store
-from bot.editor.drafts import view
+from bot.editor.catalog.listing import Query, facets, rows
+from bot.editor.catalog.questions import full
+from bot.editor.catalog.trees import check_tree
+from bot.editor.drafting.drafts import view
 from bot.editor.errors import not_found
-from bot.editor.listing import Query, facets, rows
-from bot.editor.questions import full
-from bot.editor.runtime import EditorRuntime
-from bot.editor.trees import check_tree
+from bot.editor.state import EditorState
 from bot.knowledge.schema import KNOWN_TAGS
 
 OPEN = ["editing", "submitted", "approved"]
 
 
-def live(rt: EditorRuntime) -> dict[str, Any]:
+def live(rt: EditorState) -> dict[str, Any]:
     """Which version is live and what it holds."""
     snap = rt.snapshot()
     return {
@@ -31,14 +31,14 @@ def live(rt: EditorRuntime) -> dict[str, Any]:
     }
 
 
-def meta(rt: EditorRuntime) -> dict[str, Any]:
+def meta(rt: EditorState) -> dict[str, Any]:
     """What forms offer: categories, product lines, trees, customer tags, channels."""
     snap = rt.snapshot()
     owners = [f"owner_{p}" for p in sorted(snap.product_ids)]
     return {**facets(snap), "tags": sorted(KNOWN_TAGS) + owners, "channels": ["web", "wechat"]}
 
 
-def pending(rt: EditorRuntime) -> dict[str, int]:
+def pending(rt: EditorState) -> dict[str, int]:
     """Question id -> the open draft that changes it (the most recent one)."""
     out: dict[str, int] = {}
     with rt.db.session() as s:
@@ -48,13 +48,13 @@ def pending(rt: EditorRuntime) -> dict[str, int]:
     return out
 
 
-def questions(rt: EditorRuntime, query: Query, draft_id: int | None) -> dict[str, Any]:
+def questions(rt: EditorState, query: Query, draft_id: int | None) -> dict[str, Any]:
     """The list page."""
     figures = rt.stats.figures(rt.live_version)
     return rows(view(rt, draft_id), figures, query, pending(rt))
 
 
-def question(rt: EditorRuntime, qid: str, draft_id: int | None) -> dict[str, Any]:
+def question(rt: EditorState, qid: str, draft_id: int | None) -> dict[str, Any]:
     """One question as the edit form shows it, with its figures."""
     snap = view(rt, draft_id)
     data = snap.questions.get(qid)
@@ -69,7 +69,7 @@ def question(rt: EditorRuntime, qid: str, draft_id: int | None) -> dict[str, Any
     }
 
 
-def trees(rt: EditorRuntime, draft_id: int | None) -> list[dict[str, Any]]:
+def trees(rt: EditorState, draft_id: int | None) -> list[dict[str, Any]]:
     """Every tree with its size and the questions that start it."""
     snap = view(rt, draft_id)
     out = []
@@ -89,7 +89,7 @@ def trees(rt: EditorRuntime, draft_id: int | None) -> list[dict[str, Any]]:
     return out
 
 
-def tree(rt: EditorRuntime, tid: str, draft_id: int | None) -> dict[str, Any]:
+def tree(rt: EditorState, tid: str, draft_id: int | None) -> dict[str, Any]:
     """One tree as JSON, with the per-node counters of the conversations."""
     snap = view(rt, draft_id)
     data = snap.trees.get(tid)
@@ -100,7 +100,7 @@ def tree(rt: EditorRuntime, tid: str, draft_id: int | None) -> dict[str, Any]:
     return {"tree": full_tree, "stats": node_stats(rt.db, tid), "skills": skills}
 
 
-def feedback(rt: EditorRuntime, limit: int = 100) -> list[dict[str, Any]]:
+def feedback(rt: EditorState, limit: int = 100) -> list[dict[str, Any]]:
     """Questions with thumbs up/down from the chat page, most thumbs-down first."""
     f = rt.stats.figures(rt.live_version)
     snap = rt.snapshot()
@@ -119,20 +119,20 @@ def feedback(rt: EditorRuntime, limit: int = 100) -> list[dict[str, Any]]:
     return out[:limit]
 
 
-def validate_tree(rt: EditorRuntime, data: Any) -> dict[str, Any]:
+def validate_tree(rt: EditorState, data: Any) -> dict[str, Any]:
     """Check a tree without saving it."""
     snap = rt.snapshot()
     found = check_tree(data, snap.product_ids or None, snap.skills)[1]
     return {"ok": not found, "problems": [p.to_dict() for p in found]}
 
 
-def versions(rt: EditorRuntime, limit: int, offset: int) -> dict[str, Any]:
+def versions(rt: EditorState, limit: int, offset: int) -> dict[str, Any]:
     """Published versions, newest first, and which is live."""
     with rt.db.session() as s:
         return {"live": rt.live_version, "items": store.versions(s, limit, offset)}
 
 
-def version(rt: EditorRuntime, number: int) -> dict[str, Any]:
+def version(rt: EditorState, number: int) -> dict[str, Any]:
     """One version with its stored diff."""
     with rt.db.session() as s:
         row = store.version(s, number)
@@ -142,7 +142,7 @@ def version(rt: EditorRuntime, number: int) -> dict[str, Any]:
 
 
 def audit(
-    rt: EditorRuntime,
+    rt: EditorState,
     actor: str | None,
     action: str | None,
     target: str | None,

@@ -1,6 +1,6 @@
 """The editor's long-lived state in the app: which version is live, cached snapshots, helpers.
 
-`EditorRuntime.load` is what `KnowledgeService.warm_up` calls to get the knowledge to serve:
+`EditorState.load` is what `KnowledgeService.warm_up` calls to get the knowledge to serve:
 the newest published version in the database, or the files (which then become a version).
 """
 
@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import Settings
 from bot.diagnosis.schema import DiagnosisBook
 from bot.editor import store
-from bot.editor.diff import diff, slim
+from bot.editor.catalog.stats import Stats
+from bot.editor.drafting.diff import diff, slim
+from bot.editor.drafting.snapshot import Snapshot
+from bot.editor.drafting.sync import LiveSync
 from bot.editor.errors import EditorError, not_found
-from bot.editor.kfiles import fingerprint, read_dir
-from bot.editor.snapshot import Snapshot
-from bot.editor.stats import Stats
-from bot.editor.sync import LiveSync
+from bot.editor.transfer.knowledge_files import fingerprint, read_dir
 from bot.knowledge.schema import KnowledgeBase
 from bot.storage.db import Database
 from bot.tiering.assess import TierAssessor
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 SYSTEM = {"username": "system", "role": "admin"}
 
 
-class EditorRuntime:
+class EditorState:
     """Shared by the editor's routes; one per app process.
 
     Args:

@@ -11,7 +11,7 @@ messages:
   conversation).
 
 The customers' texts are grouped by the question that answered them, then by meaning
-(`bot.editor.clusters`), so one cluster is one wrong answer to one kind of question. Texts an
+(`bot.editor.learn.clusters`), so one cluster is one wrong answer to one kind of question. Texts an
 editor dismissed from this list stay out.
 """
 
@@ -26,20 +26,20 @@ import numpy as np
 from sqlalchemy import select
 
 from bot.editor import store
-from bot.editor.clusters import cluster_items, dismissed_keys, text_key
+from bot.editor.learn.clusters import cluster_items, dismissed_keys, text_key
 from bot.editor.similarity import embedder
 from bot.storage.models import AnswerFeedback, Message, utcnow
 from bot.storage.payload import BotReport, Payload, report_field
 
 if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
 EXAMPLES = 6
 TURNS = 2  # the customer's messages after an answer that tell on it
 SIGNALS = ("down", "rephrase", "human")
 
 
-def doubtful(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> dict[str, Any]:
+def doubtful(rt: EditorState, days: int | None = None, limit: int = 50) -> dict[str, Any]:
     """Clusters of customers' questions whose answer was followed by 👎, a rephrase or 转人工."""
     cfg = rt.settings.editor
     days = days or cfg.learn_days
@@ -74,7 +74,7 @@ def doubtful(rt: EditorRuntime, days: int | None = None, limit: int = 50) -> dic
 
 
 def _load(
-    rt: EditorRuntime, days: int, limit: int
+    rt: EditorState, days: int, limit: int
 ) -> tuple[list[Message], dict[int, list[Message]], set[int]]:
     """Recent answers, the messages of their conversations from the first answered question
     on, and the ids of answers with a thumbs down."""
@@ -148,7 +148,7 @@ class _Case:
 
 
 def _signals(
-    rt: EditorRuntime,
+    rt: EditorState,
     answers: list[Message],
     threads: dict[int, list[Message]],
     downs: set[int],
@@ -200,7 +200,7 @@ def _signals(
 
 
 def _describe(
-    rt: EditorRuntime, questions: dict[str, Any], cluster: list[dict[str, Any]]
+    rt: EditorState, questions: dict[str, Any], cluster: list[dict[str, Any]]
 ) -> dict[str, Any]:
     head = cluster[0]
     qid = head["question_id"]

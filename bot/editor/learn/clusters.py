@@ -25,7 +25,7 @@ from bot.editor.similarity import embedder
 from bot.storage.learning import LearnDismissal
 
 if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
 KINDS = ("unmatched", "doubtful")
 MAX_TEXTS = 200  # texts dismissed at once (a cluster's examples and more)
@@ -61,7 +61,7 @@ def leader_clusters(vectors: np.ndarray, threshold: float) -> list[list[int]]:
 
 
 def cluster_items(
-    rt: EditorRuntime, items: list[dict[str, Any]], synonyms: list[list[str]]
+    rt: EditorState, items: list[dict[str, Any]], synonyms: list[list[str]]
 ) -> list[list[dict[str, Any]]]:
     """`items` (each with a `text` and a `count`) clustered by meaning, biggest first."""
     if not items:
@@ -73,14 +73,14 @@ def cluster_items(
     return sorted(clusters, key=lambda c: -sum(i["count"] for i in c))
 
 
-def dismissed_keys(rt: EditorRuntime, kind: str) -> set[str]:
+def dismissed_keys(rt: EditorState, kind: str) -> set[str]:
     """Keys of the texts dismissed from one list."""
     with rt.db.session() as s:
         return set(s.scalars(select(LearnDismissal.text_key).where(LearnDismissal.kind == kind)))
 
 
 def dismiss(
-    rt: EditorRuntime, actor: dict[str, str], kind: str, label: str, texts: Sequence[str]
+    rt: EditorState, actor: dict[str, str], kind: str, label: str, texts: Sequence[str]
 ) -> dict[str, Any]:
     """Dismiss a cluster: its texts stay out of the `kind` list (an audited change)."""
     if kind not in KINDS:
@@ -117,7 +117,7 @@ def dismiss(
     return {"kind": kind, "label": label, "dismissed": added}
 
 
-def dismissed(rt: EditorRuntime, kind: str, limit: int = 200) -> list[dict[str, Any]]:
+def dismissed(rt: EditorState, kind: str, limit: int = 200) -> list[dict[str, Any]]:
     """Dismissed texts of one list, newest first."""
     with rt.db.session() as s:
         rows = s.scalars(
@@ -138,7 +138,7 @@ def dismissed(rt: EditorRuntime, kind: str, limit: int = 200) -> list[dict[str, 
         ]
 
 
-def restore(rt: EditorRuntime, actor: dict[str, str], dismissal_id: int) -> dict[str, Any]:
+def restore(rt: EditorState, actor: dict[str, str], dismissal_id: int) -> dict[str, Any]:
     """Bring every text dismissed with the same cluster as `dismissal_id` back into its list."""
     with rt.db.session() as s:
         row = s.get(LearnDismissal, dismissal_id)

@@ -6,7 +6,7 @@
 
 Only the author (or an admin) edits a draft, and only while it is `editing`. A reviewer
 approves someone else's draft (an admin may approve their own). Publishing is in
-`bot.editor.publishing`.
+`bot.editor.drafting.publishing`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.editor import changes as ch
 from bot.editor import store
-from bot.editor.diff import question_change, question_entry, tree_change
+from bot.editor.drafting import changes as ch
+from bot.editor.drafting.diff import question_change, question_entry, tree_change
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import conflict, forbidden, invalid, not_found
-from bot.editor.runtime import EditorRuntime
-from bot.editor.snapshot import Snapshot
+from bot.editor.state import EditorState
 from bot.storage.models import KbDraft, utcnow
 
 Actor = dict[str, str]
@@ -76,7 +76,7 @@ def _if(flag: bool, body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("id", "title")} if flag else {}
 
 
-def create(rt: EditorRuntime, actor: Actor, title: str) -> dict[str, Any]:
+def create(rt: EditorState, actor: Actor, title: str) -> dict[str, Any]:
     """A new, empty draft of `actor`."""
     with rt.db.session() as s:
         d = KbDraft(
@@ -92,7 +92,7 @@ def create(rt: EditorRuntime, actor: Actor, title: str) -> dict[str, Any]:
         return draft_dict(d, rt.snapshot())
 
 
-def get(rt: EditorRuntime, draft_id: int) -> dict[str, Any]:
+def get(rt: EditorState, draft_id: int) -> dict[str, Any]:
     """One draft with its diff, staleness and problems."""
     with rt.db.session() as s:
         d = store.draft(s, draft_id)
@@ -101,14 +101,14 @@ def get(rt: EditorRuntime, draft_id: int) -> dict[str, Any]:
         return draft_dict(d, rt.snapshot(), full=True)
 
 
-def listing(rt: EditorRuntime, status: list[str] | None, author: str | None) -> list[dict]:
+def listing(rt: EditorState, status: list[str] | None, author: str | None) -> list[dict]:
     """Drafts, most recently changed first."""
     live = rt.snapshot()
     with rt.db.session() as s:
         return [draft_dict(d, live) for d in store.drafts(s, status, author)]
 
 
-def view(rt: EditorRuntime, draft_id: int | None) -> Snapshot:
+def view(rt: EditorState, draft_id: int | None) -> Snapshot:
     """The live snapshot, or the live snapshot with a draft's edits."""
     live = rt.snapshot()
     if draft_id is None:
@@ -122,7 +122,7 @@ def view(rt: EditorRuntime, draft_id: int | None) -> Snapshot:
 
 @contextmanager
 def editable(
-    rt: EditorRuntime, actor: Actor, draft_id: int
+    rt: EditorState, actor: Actor, draft_id: int
 ) -> Iterator[tuple[Session, KbDraft, Snapshot, dict[str, Any]]]:
     """A draft `actor` may edit now, its live base and a copy of its changes to modify.
 
@@ -143,7 +143,7 @@ def editable(
 
 
 def transition(
-    rt: EditorRuntime, actor: Actor, draft_id: int, action: str, note: str | None = None
+    rt: EditorState, actor: Actor, draft_id: int, action: str, note: str | None = None
 ) -> dict[str, Any]:
     """submit | withdraw | approve | reject | discard."""
     with rt.db.session() as s:

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.diagnosis.loader import load_diagnosis
+from bot.editor.catalog.questions import canonical
+from bot.editor.catalog.trees import canonical_tree
+from bot.editor.drafting.snapshot import Snapshot, Support
 from bot.editor.errors import EditorError, Problem, invalid
-from bot.editor.questions import canonical
-from bot.editor.snapshot import Snapshot, Support
-from bot.editor.trees import canonical_tree
-from bot.editor.yamlout import category_text, tree_text
+from bot.editor.transfer.yaml_style import category_text, tree_text
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.yamlsource import YamlBudget, YamlLimitExceeded, bounded

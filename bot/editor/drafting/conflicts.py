@@ -17,23 +17,23 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from bot.editor import changes as ch
 from bot.editor import store
-from bot.editor.diff import diff, question_entry, touched
+from bot.editor.drafting import changes as ch
+from bot.editor.drafting.diff import diff, question_entry, touched
+from bot.editor.drafting.preview import preview
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import not_found
-from bot.editor.preview import preview
-from bot.editor.snapshot import Snapshot
 from bot.knowledge.schema import KnowledgeBase, StandardQuestion
 from bot.matching.pipeline import Matcher
 
 if TYPE_CHECKING:
-    from bot.editor.runtime import EditorRuntime
+    from bot.editor.state import EditorState
 
 MAX_PHRASINGS = 200  # phrasings checked at once (a big import is checked in part)
 MAX_QUESTIONS = 30  # questions checked for duplicates at once
 
 
-def conflicts_of_draft(rt: EditorRuntime, draft_id: int) -> dict[str, Any]:
+def conflicts_of_draft(rt: EditorState, draft_id: int) -> dict[str, Any]:
     """The conflict check of a draft against what is live now."""
     with rt.db.session() as s:
         d = store.draft(s, draft_id)
@@ -46,7 +46,7 @@ def conflicts_of_draft(rt: EditorRuntime, draft_id: int) -> dict[str, Any]:
 
 
 def draft_conflicts(
-    rt: EditorRuntime, key: tuple[Any, ...], new: Snapshot, qids: set[str]
+    rt: EditorState, key: tuple[Any, ...], new: Snapshot, qids: set[str]
 ) -> dict[str, Any]:
     """`check_conflicts`, remembered for `key` (draft id, its last change, live version), so
     publishing right after the reviewer looked at the check does not run it again."""
@@ -59,7 +59,7 @@ def draft_conflicts(
     return cache[key]
 
 
-def check_conflicts(rt: EditorRuntime, new: Snapshot, qids: set[str]) -> dict[str, Any]:
+def check_conflicts(rt: EditorState, new: Snapshot, qids: set[str]) -> dict[str, Any]:
     """Conflicts the edited questions `qids` would bring in `new` (compared with live)."""
     kb, _ = new.build()
     live = rt.snapshot()

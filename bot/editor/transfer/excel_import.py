@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.editor.catalog.questions import canonical, check_question, next_id
+from bot.editor.drafting.snapshot import Snapshot
 from bot.editor.errors import Problem
-from bot.editor.excel import (
+from bot.editor.transfer.chinese_names import Names
+from bot.editor.transfer.excel import (
     DISABLED,
     ENABLED,
     MAIN,
@@ -17,9 +20,6 @@ from bot.editor.excel import (
     cell_text,
     read_rows,
 )
-from bot.editor.names import Names
-from bot.editor.questions import canonical, check_question, next_id
-from bot.editor.snapshot import Snapshot
 
 _SPLIT = re.compile(r"[,，、;；\n]+")
 

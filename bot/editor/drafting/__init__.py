@@ -1,0 +1,2 @@
+"""Drafts and publishing: edits, review, diffs, conflicts, preview, snapshots, versions,
+replica sync."""

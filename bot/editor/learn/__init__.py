@@ -1,0 +1,1 @@
+"""Learning from users: unmatched questions, likely wrong answers, clusters, dismissals."""

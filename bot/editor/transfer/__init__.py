@@ -1,0 +1,1 @@
+"""Import and export: the knowledge files, the Excel workbook, import jobs."""
