@@ -36,11 +36,11 @@ Reviewer = Annotated[StaffUserClaims, Depends(require_roles("reviewer"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _runtime(svc: ServicesDep) -> EditorState:
+def _editor(svc: ServicesDep) -> EditorState:
     return svc.editor
 
 
-Rt = Annotated[EditorState, Depends(_runtime)]
+EditorDep = Annotated[EditorState, Depends(_editor)]
 
 
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -87,46 +87,48 @@ async def me(user: Reader) -> dict[str, str]:
 
 
 @router.get("/live")
-async def live(rt: Rt, _: Reader) -> dict[str, Any]:
+async def live(rt: EditorDep, _: Reader) -> dict[str, Any]:
     """The live version and its size."""
     return await run(views.live, rt)
 
 
 @router.get("/meta")
-async def meta(rt: Rt, _: Reader) -> dict[str, Any]:
+async def meta(rt: EditorDep, _: Reader) -> dict[str, Any]:
     """Categories, product lines, trees, tags and channels for the forms."""
     return await run(views.meta, rt)
 
 
 @router.get("/questions")
 async def questions(
-    rt: Rt, _: Reader, query: Annotated[ListQuery, Query()], draft_id: int | None = None
+    rt: EditorDep, _: Reader, query: Annotated[ListQuery, Query()], draft_id: int | None = None
 ) -> dict[str, Any]:
     """Standard questions: search, filters (category, product line, tier, hits, last edit)."""
     return await run(views.questions, rt, query, draft_id)
 
 
 @router.get("/questions/{qid}")
-async def question(rt: Rt, _: Reader, qid: str, draft_id: int | None = None) -> dict[str, Any]:
+async def question(
+    rt: EditorDep, _: Reader, qid: str, draft_id: int | None = None
+) -> dict[str, Any]:
     """One standard question (live, or as a draft has it)."""
     return await run(views.question, rt, qid, draft_id)
 
 
 @router.get("/trees")
-async def trees(rt: Rt, _: Reader, draft_id: int | None = None) -> list[dict[str, Any]]:
+async def trees(rt: EditorDep, _: Reader, draft_id: int | None = None) -> list[dict[str, Any]]:
     """The diagnosis trees with their sizes."""
     return await run(views.trees, rt, draft_id)
 
 
 @router.get("/trees/{tid}")
-async def tree(rt: Rt, _: Reader, tid: str, draft_id: int | None = None) -> dict[str, Any]:
+async def tree(rt: EditorDep, _: Reader, tid: str, draft_id: int | None = None) -> dict[str, Any]:
     """One diagnosis tree with per-node counters."""
     return await run(views.tree, rt, tid, draft_id)
 
 
 @router.post("/trees/validate")
 async def validate_tree(
-    rt: Rt, _: Reader, data: Annotated[dict[str, Any], Body()]
+    rt: EditorDep, _: Reader, data: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Check a tree without saving it: dead ends, orphans, loops, unknown ids."""
     return await run(views.validate_tree, rt, data)
@@ -134,45 +136,48 @@ async def validate_tree(
 
 @router.get("/drafts")
 async def list_drafts(
-    rt: Rt, user: Reader, status: Annotated[list[str] | None, Query()] = None, mine: bool = False
+    rt: EditorDep,
+    user: Reader,
+    status: Annotated[list[str] | None, Query()] = None,
+    mine: bool = False,
 ) -> list[dict[str, Any]]:
     """Drafts, most recently changed first."""
     return await run(drafts.listing, rt, status, user["username"] if mine else None)
 
 
 @router.post("/drafts", status_code=201)
-async def create_draft(rt: Rt, user: Writer, body: DraftIn) -> dict[str, Any]:
+async def create_draft(rt: EditorDep, user: Writer, body: DraftIn) -> dict[str, Any]:
     """Start a draft."""
     return await run(drafts.create, rt, user, body.title)
 
 
 @router.get("/drafts/{draft_id}")
-async def get_draft(rt: Rt, _: Reader, draft_id: int) -> dict[str, Any]:
+async def get_draft(rt: EditorDep, _: Reader, draft_id: int) -> dict[str, Any]:
     """A draft with each item's diff, staleness and problems."""
     return await run(drafts.get, rt, draft_id)
 
 
 @router.delete("/drafts/{draft_id}")
-async def discard_draft(rt: Rt, user: Writer, draft_id: int) -> dict[str, Any]:
+async def discard_draft(rt: EditorDep, user: Writer, draft_id: int) -> dict[str, Any]:
     """Discard a draft (not a published one)."""
     return await run(drafts.transition, rt, user, draft_id, "discard")
 
 
 @router.post("/drafts/{draft_id}/submit")
-async def submit(rt: Rt, user: Writer, draft_id: int) -> dict[str, Any]:
+async def submit(rt: EditorDep, user: Writer, draft_id: int) -> dict[str, Any]:
     """Send a draft to review (its items must pass the full rules)."""
     return await run(drafts.transition, rt, user, draft_id, "submit")
 
 
 @router.post("/drafts/{draft_id}/withdraw")
-async def withdraw(rt: Rt, user: Writer, draft_id: int) -> dict[str, Any]:
+async def withdraw(rt: EditorDep, user: Writer, draft_id: int) -> dict[str, Any]:
     """Take a draft back from review, to edit it again."""
     return await run(drafts.transition, rt, user, draft_id, "withdraw")
 
 
 @router.post("/drafts/{draft_id}/approve")
 async def approve(
-    rt: Rt, user: Reviewer, draft_id: int, body: ReviewIn | None = None
+    rt: EditorDep, user: Reviewer, draft_id: int, body: ReviewIn | None = None
 ) -> dict[str, Any]:
     """Approve someone else's draft for publishing."""
     return await run(drafts.transition, rt, user, draft_id, "approve", body and body.note)
@@ -180,7 +185,7 @@ async def approve(
 
 @router.post("/drafts/{draft_id}/reject")
 async def reject(
-    rt: Rt, user: Reviewer, draft_id: int, body: ReviewIn | None = None
+    rt: EditorDep, user: Reviewer, draft_id: int, body: ReviewIn | None = None
 ) -> dict[str, Any]:
     """Send a draft back to its author, with a note."""
     return await run(drafts.transition, rt, user, draft_id, "reject", body and body.note)
@@ -188,7 +193,7 @@ async def reject(
 
 @router.post("/drafts/{draft_id}/publish")
 async def publish(
-    rt: Rt, user: Reviewer, draft_id: int, body: ReviewIn | None = None
+    rt: EditorDep, user: Reviewer, draft_id: int, body: ReviewIn | None = None
 ) -> dict[str, Any]:
     """Publish an approved draft: a new version, live when this returns."""
     force = bool(body and body.force)
@@ -196,14 +201,14 @@ async def publish(
 
 
 @router.get("/drafts/{draft_id}/conflicts")
-async def conflicts(rt: Rt, _: Reader, draft_id: int) -> dict[str, Any]:
+async def conflicts(rt: EditorDep, _: Reader, draft_id: int) -> dict[str, Any]:
     """The conflict check of a draft: phrasings closer to other questions, near-duplicates."""
     return await run(conflicts_of_draft, rt, draft_id)
 
 
 @router.put("/drafts/{draft_id}/questions/{qid}")
 async def save_question(
-    rt: Rt, user: Writer, draft_id: int, qid: str, data: Annotated[dict[str, Any], Body()]
+    rt: EditorDep, user: Writer, draft_id: int, qid: str, data: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Save a question's fields into the draft; returns the problems review would find."""
     return await run(edits.save_question, rt, user, draft_id, qid, data)
@@ -211,7 +216,7 @@ async def save_question(
 
 @router.post("/drafts/{draft_id}/questions", status_code=201)
 async def create_question(
-    rt: Rt, user: Writer, draft_id: int, data: Annotated[dict[str, Any], Body()]
+    rt: EditorDep, user: Writer, draft_id: int, data: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Add a new question (in an existing category) to the draft."""
     return await run(edits.create_question, rt, user, draft_id, data)
@@ -219,7 +224,7 @@ async def create_question(
 
 @router.post("/drafts/{draft_id}/questions/{qid}/{state}")
 async def enable(
-    rt: Rt, user: Writer, draft_id: int, qid: str, state: Literal["disable", "enable"]
+    rt: EditorDep, user: Writer, draft_id: int, qid: str, state: Literal["disable", "enable"]
 ) -> dict[str, Any]:
     """Disable (keep, but out of service) or enable a question."""
     return await run(edits.set_disabled, rt, user, draft_id, qid, state == "disable")
@@ -227,21 +232,23 @@ async def enable(
 
 @router.delete("/drafts/{draft_id}/questions/{qid}")
 async def delete_question(
-    rt: Rt, user: Writer, draft_id: int, qid: str, confirm: str | None = None
+    rt: EditorDep, user: Writer, draft_id: int, qid: str, confirm: str | None = None
 ) -> dict[str, Any]:
     """Delete a question; `confirm` repeats its id."""
     return await run(edits.delete_question, rt, user, draft_id, qid, confirm)
 
 
 @router.post("/drafts/{draft_id}/phrasings")
-async def add_phrasing(rt: Rt, user: Writer, draft_id: int, body: PhrasingIn) -> dict[str, Any]:
+async def add_phrasing(
+    rt: EditorDep, user: Writer, draft_id: int, body: PhrasingIn
+) -> dict[str, Any]:
     """Add a similar phrasing to a question (one click from what users asked)."""
     return await run(edits.add_phrasing, rt, user, draft_id, body.question_id, body.text)
 
 
 @router.put("/drafts/{draft_id}/trees/{tid}")
 async def save_tree(
-    rt: Rt, user: Writer, draft_id: int, tid: str, data: Annotated[dict[str, Any], Body()]
+    rt: EditorDep, user: Writer, draft_id: int, tid: str, data: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Save a tree into the draft (refused with the problems unless it validates)."""
     return await run(edits.save_tree, rt, user, draft_id, tid, data)
@@ -249,40 +256,44 @@ async def save_tree(
 
 @router.delete("/drafts/{draft_id}/trees/{tid}")
 async def delete_tree(
-    rt: Rt, user: Writer, draft_id: int, tid: str, confirm: str | None = None
+    rt: EditorDep, user: Writer, draft_id: int, tid: str, confirm: str | None = None
 ) -> dict[str, Any]:
     """Delete a tree; `confirm` repeats its id."""
     return await run(edits.delete_tree, rt, user, draft_id, tid, confirm)
 
 
 @router.delete("/drafts/{draft_id}/items/{kind}/{item}")
-async def revert(rt: Rt, user: Writer, draft_id: int, kind: str, item: str) -> dict[str, Any]:
+async def revert(
+    rt: EditorDep, user: Writer, draft_id: int, kind: str, item: str
+) -> dict[str, Any]:
     """Drop one item's edits from the draft."""
     return await run(edits.revert, rt, user, draft_id, kind, item)
 
 
 @router.get("/versions")
-async def versions(rt: Rt, _: Reader, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+async def versions(
+    rt: EditorDep, _: Reader, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     """Published versions, newest first."""
     return await run(views.versions, rt, limit, offset)
 
 
 @router.get("/versions/{number}")
-async def version(rt: Rt, _: Reader, number: int) -> dict[str, Any]:
+async def version(rt: EditorDep, _: Reader, number: int) -> dict[str, Any]:
     """One version with its diff against the previous one."""
     return await run(views.version, rt, number)
 
 
 @router.post("/versions/{number}/rollback")
 async def rollback(
-    rt: Rt, user: Reviewer, number: int, body: ReviewIn | None = None
+    rt: EditorDep, user: Reviewer, number: int, body: ReviewIn | None = None
 ) -> dict[str, Any]:
     """Make an earlier version's content live again (as a new version)."""
     return await run(publishing.rollback, rt, user, number, (body.note if body else None) or "")
 
 
 @router.post("/try")
-async def try_question(rt: Rt, _: Reader, body: TryIn) -> dict[str, Any]:
+async def try_question(rt: EditorDep, _: Reader, body: TryIn) -> dict[str, Any]:
     """Candidates with scores, decision, the answer variant chosen and the tier decision."""
     return await run(
         try_it,
@@ -295,25 +306,27 @@ async def try_question(rt: Rt, _: Reader, body: TryIn) -> dict[str, Any]:
 
 
 @router.get("/try/customers")
-async def try_customers(rt: Rt, _: Reader) -> list[dict[str, Any]]:
+async def try_customers(rt: EditorDep, _: Reader) -> list[dict[str, Any]]:
     """The sample customers to try questions as."""
     return await run(sample_customers, rt)
 
 
 @router.get("/learn/unmatched")
-async def unmatched(rt: Rt, _: Reader, days: Days = None, limit: Limit = 50) -> dict[str, Any]:
+async def unmatched(
+    rt: EditorDep, _: Reader, days: Days = None, limit: Limit = 50
+) -> dict[str, Any]:
     """What users asked that nothing matched or only got a choice, clustered by meaning."""
     return await run(learning.unmatched, rt, days, limit)
 
 
 @router.get("/learn/feedback")
-async def feedback(rt: Rt, _: Reader, limit: Limit = 100) -> list[dict[str, Any]]:
+async def feedback(rt: EditorDep, _: Reader, limit: Limit = 100) -> list[dict[str, Any]]:
     """Thumbs up/down per question from the chat page."""
     return await run(views.feedback, rt, limit)
 
 
 @router.get("/export.zip")
-async def export_files(rt: Rt, _: Reader, version: int | None = None) -> Response:
+async def export_files(rt: EditorDep, _: Reader, version: int | None = None) -> Response:
     """The knowledge (live, or a version) as a zip of the `knowledge/` format."""
     data = await run(lambda: export_zip(rt.snapshot(version)))
     name = f"knowledge-v{version or rt.live_version}.zip"
@@ -321,7 +334,7 @@ async def export_files(rt: Rt, _: Reader, version: int | None = None) -> Respons
 
 
 @router.get("/export.xlsx")
-async def export_excel(rt: Rt, _: Reader, version: int | None = None) -> Response:
+async def export_excel(rt: EditorDep, _: Reader, version: int | None = None) -> Response:
     """The questions (live, or a version) as an Excel workbook, one row per phrasing."""
     data = await run(lambda: export_workbook(rt.snapshot(version)))
     return _download(data, XLSX, f"knowledge-v{version or rt.live_version}.xlsx")
@@ -334,7 +347,7 @@ def _download(data: bytes, media: str, name: str) -> Response:
 
 @router.get("/audit")
 async def audit(
-    rt: Rt,
+    rt: EditorDep,
     _: Reader,
     actor: str | None = None,
     action: str | None = None,

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, UploadFile
 from fastapi.responses import JSONResponse
 
-from bot.api.routes.editor import Rt, Writer, run
+from bot.api.routes.editor import EditorDep, Writer, run
 from bot.editor.state import EditorState
 from bot.editor.transfer import importing
 from bot.editor.transfer.import_jobs import ID_PATTERN, ImportJobs, public
@@ -46,7 +46,7 @@ async def _upload(file: UploadFile) -> bytes:
 
 @router.post("/import/preview")
 async def import_preview(
-    rt: Rt,
+    rt: EditorDep,
     _: Writer,
     file: Annotated[UploadFile, File()],
     mode: Annotated[Literal["merge", "replace"], Form()] = "merge",
@@ -58,7 +58,7 @@ async def import_preview(
 
 @router.post("/import", status_code=202)
 async def import_apply(
-    rt: Rt,
+    rt: EditorDep,
     user: Writer,
     file: Annotated[UploadFile, File()],
     mode: Annotated[Literal["merge", "replace"], Form()] = "merge",
@@ -86,7 +86,7 @@ async def import_apply(
 
 @router.get("/import/{job_id}")
 async def import_job(
-    rt: Rt, user: Writer, job_id: Annotated[str, Path(pattern=ID_PATTERN)]
+    rt: EditorDep, user: Writer, job_id: Annotated[str, Path(pattern=ID_PATTERN)]
 ) -> dict[str, Any]:
     """An import job: queued, running, done (`result`: the draft) or failed (`error`)."""
     return public(await run(jobs_of(rt).get, job_id, user))

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from bot.api.routes.editor import Reader, Rt, Writer, run
+from bot.api.routes.editor import EditorDep, Reader, Writer, run
 from bot.editor.learn import clusters, doubtful
 
 router = APIRouter(prefix="/api/kb/learn", tags=["editor"])
@@ -27,7 +27,7 @@ class DismissIn(BaseModel):
 
 @router.get("/doubtful")
 async def doubtful_answers(
-    rt: Rt,
+    rt: EditorDep,
     _: Reader,
     days: Annotated[int | None, Query(ge=1, le=366)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -39,21 +39,21 @@ async def doubtful_answers(
 
 @router.get("/dismissed")
 async def dismissed(
-    rt: Rt, _: Reader, kind: Kind, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    rt: EditorDep, _: Reader, kind: Kind, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> list[dict[str, Any]]:
     """Texts dismissed from a list, newest first."""
     return await run(clusters.dismissed, rt, kind, limit)
 
 
 @router.post("/dismissed")
-async def dismiss(rt: Rt, user: Writer, body: DismissIn) -> dict[str, Any]:
+async def dismiss(rt: EditorDep, user: Writer, body: DismissIn) -> dict[str, Any]:
     """Dismiss a cluster: its texts stay out of the list from now on."""
     return await run(clusters.dismiss, rt, user, body.kind, body.label, body.texts)
 
 
 @router.delete("/dismissed/{dismissal_id}")
 async def restore(
-    rt: Rt, user: Writer, dismissal_id: Annotated[int, Path(ge=1, le=2**62)]
+    rt: EditorDep, user: Writer, dismissal_id: Annotated[int, Path(ge=1, le=2**62)]
 ) -> dict[str, Any]:
     """Bring a dismissed cluster back into its list."""
     return await run(clusters.restore, rt, user, dismissal_id)
