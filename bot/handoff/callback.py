@@ -18,14 +18,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.tickets import open_ticket
 from bot.config import HandoffSettings
 from bot.gateway.types import Button
 from bot.handoff.effects import Effects, Tell
 from bot.handoff.errors import HandoffError
 from bot.handoff.hours import ServiceHours
 from bot.handoff.notices import say
-from bot.handoff.tickets import ticket_no, ticket_view
+from bot.handoff.tickets import open_ticket, ticket_no, ticket_view
 from bot.handoff.views import iso
 from bot.storage import repository as repo
 from bot.storage.models import Ticket

@@ -1,4 +1,5 @@
-"""Handoff tickets (工单): a request no engineer could take now, answered later on its channel."""
+"""Tickets (工单): work for a person, answered later on its channel: a request no engineer could
+take now, an answer no channel could deliver, a call-back, a work order."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels.tickets import open_ticket
 from bot.handoff import store
 from bot.handoff.access import check_target, check_ticket, ticket_skills
 from bot.handoff.effects import Effects
@@ -20,6 +20,33 @@ from bot.storage.models import Conversation, Handoff, Ticket
 from bot.texts import Texts
 
 TICKET_STATUSES = ("open", "assigned", "closed")
+
+
+def open_ticket(
+    session: Session,
+    *,
+    channel: str,
+    sender: str,
+    kind: str,
+    summary: str,
+    conversation_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> Ticket:
+    """Create an open ticket for a channel user (with their customer, when known)."""
+    conv = session.get(Conversation, conversation_id) if conversation_id else None
+    ticket = Ticket(
+        conversation_id=conversation_id,
+        customer_id=conv.customer_id if conv else None,
+        channel=channel,
+        sender=sender,
+        kind=kind,
+        status="open",
+        summary=summary,
+        context=context or {},
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
 
 
 def ticket_no(ticket_id: int) -> str:

@@ -16,9 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.analytics.times import parse_time
-from bot.channels.tickets import open_ticket
 from bot.handoff.store import aware
-from bot.handoff.tickets import ticket_no
+from bot.handoff.tickets import open_ticket, ticket_no
 from bot.handoff.views import iso
 from bot.storage.models import Ticket
 from bot.storage.supervision import WorkOrderNote

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.channels.choices import render_turn, split_text
-from bot.channels.tickets import open_ticket
 from bot.channels.wechat.api import OUTSIDE_WINDOW, WechatApi, WechatApiError
 from bot.channels.wechat.tokens import AccessTokens
 from bot.config import WechatSettings
 from bot.gateway.types import Button, Outbound
+from bot.handoff.tickets import open_ticket
 from bot.storage.db import Database
 from bot.texts import Texts
 
