@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 _executor: ActionExecutor | None = None
-NOT_SENT = {"not_sent": True}  # the domain the actions get when Rasa sent none
 
 
 def executor() -> ActionExecutor:
@@ -76,11 +75,6 @@ async def action_webhook(request: Request) -> JSONResponse:
 def _run(action_call: dict[str, Any]) -> Any:
     """One action call on an event loop of this worker thread (the actions never await
     anything bound to the app's loop)."""
-    if not action_call.get("domain"):
-        # endpoints.yml turns on Rasa's selective domain: Rasa 3.6 then sends neither the
-        # domain nor its digest, which rasa-sdk would refuse (449, which Rasa 3.6 does not
-        # retry). None of our actions reads the domain.
-        action_call = {**action_call, "domain": NOT_SENT}
     return asyncio.run(executor().run(action_call))
 
 
